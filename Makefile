@@ -1,0 +1,42 @@
+# Quick start: `make demo` (index the sample corpora and open the app), `make test` (tests).
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.setup-stamp
+HOME_DIR ?= data
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test check lint types audit bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/setup.sh
+	bash scripts/setup.sh
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/python -m ingest --home $(HOME_DIR) corpora || echo "일부 파일을 색인하지 못했습니다 (위 메시지 참고)"
+	$(BIN)/python -m assistant --home $(HOME_DIR) users ensure-admin
+	$(BIN)/python app.py --home $(HOME_DIR)
+
+# pytest exits 5 when no test was collected: that is a failure of the suite, not a pass.
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "테스트가 하나도 수집되지 않았습니다 (no tests collected)"; exit 1; fi; exit $$rc
+
+lint: setup
+	$(BIN)/ruff check assistant ingest tests bench app.py
+
+types: setup
+	$(BIN)/mypy assistant ingest
+
+audit: setup
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+
+check: lint types test audit
+
+bench: setup
+	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/labels.py
+
+clean:
+	rm -rf $(VENV) $(HOME_DIR)
