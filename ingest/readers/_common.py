@@ -1,0 +1,31 @@
+"""Small helpers shared by the document readers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from ingest.document import Block
+
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def clean_line(text: str) -> str:
+    """Collapse runs of spaces and drop control characters (keeps newlines)."""
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+
+
+def guess_title(blocks: list[Block], path: Path, meta_title: str | None = None) -> str:
+    """Metadata title when it looks real, else the first short non-empty line, else the file stem."""
+    if meta_title:
+        t = meta_title.strip()
+        if t and len(t) <= 120 and not t.lower().startswith(("microsoft word", "untitled", "제목 없음")):
+            return t
+    for block in blocks[:20]:
+        for line in block.text.split("\n"):
+            line = line.strip().lstrip("#").strip()
+            if line:
+                return line if len(line) <= 100 else path.stem
+    return path.stem

@@ -1,0 +1,125 @@
+"""PDF reader (pypdf): one Block per page with its page number; Korean words broken across lines
+are joined back.  # PDF
+
+Line joining is deliberately conservative (no dictionary): two lines are joined with no space only
+when the first ends in a Hangul syllable that is not a common particle/ending, the second starts
+with a Hangul syllable, and the second does not open a new statute unit (제N조, ①, 1., 가., 부칙 …).
+Every other line break is kept, so statute structure lines stay on their own lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from assistant.errors import BadInputFile, ProtectedDocument
+from ingest.document import Block, Document
+from ingest.readers._common import clean_line, guess_title
+from ingest.readers.limits import Limits, current
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# lines that open a new structural unit: 편/장/절/관/조, 항 ①, 호 1., 목 가., 부칙, 별표, bullets
+_STRUCTURAL = re.compile(
+    r"^\s*(제\s*\d+\s*(편|장|절|관|조)|[\u2460-\u2473\u3251-\u325f]|\d+\s*[.)]|\(\d+\)|[가-하]\s*[.)]"
+    r"|부\s*칙|별\s*표|[-•·※○□■◦▶▷◇◆*]|\[)"
+)
+# final syllables that usually end a word (particles, connective endings): a break after them is
+# most likely a real word boundary, so it is kept
+_WORD_FINAL = set("은는을를에의와며및등")
+_SENTENCE_END = tuple(".。!?:;)]」』>”’")
+
+
+def join_broken_lines(text: str) -> str:
+    """Join Korean words that a PDF line break split, keep every other break.
+
+    >>> join_broken_lines("관세는 수입물품에 부과\\n한다.\\n제2조(정의)")
+    '관세는 수입물품에 부과한다.\\n제2조(정의)'
+    """
+    lines = [ln.strip() for ln in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        prev = out[-1] if out else ""
+        if (
+            prev
+            and _HANGUL.fullmatch(prev[-1])
+            and _HANGUL.fullmatch(line[0])
+            and prev[-1] not in _WORD_FINAL
+            and not prev.endswith(_SENTENCE_END)
+            and not _STRUCTURAL.match(line)
+        ):
+            out[-1] = prev + line
+        else:
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def read_pdf(path: Path, limits: Limits | None = None) -> Document:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
+
+    lim = current(limits)
+    if path.stat().st_size == 0:
+        raise BadInputFile(path, "빈 파일입니다(0바이트).", "empty file (0 bytes)")
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - unsupported crypto is also "protected"
+                ok = 0
+            if not ok:
+                raise ProtectedDocument(path, "암호로 보호된 PDF입니다. 암호를 해제한 뒤 다시 넣어 주세요.",
+                                        "password-protected PDF; remove the password and try again")
+        n_pages = len(reader.pages)
+    except ProtectedDocument:
+        raise
+    except (PdfReadError, PdfStreamError, FileNotDecryptedError, ValueError, KeyError, TypeError,
+            AttributeError, IndexError, OSError, RecursionError, AssertionError, ZeroDivisionError) as exc:
+        raise BadInputFile(path, f"PDF 구조가 손상되었거나 잘린 파일입니다: {type(exc).__name__}",
+                           f"corrupt or truncated PDF: {exc}") from exc
+    if n_pages == 0:
+        raise BadInputFile(path, "페이지가 없는 PDF입니다(손상되었거나 잘린 파일).", "PDF has no pages (corrupt or truncated)")
+    if n_pages > lim.max_pdf_pages:
+        raise BadInputFile(
+            path,
+            f"페이지가 너무 많습니다({n_pages:,}쪽, 한도 {lim.max_pdf_pages:,}쪽). 파일을 나누어 넣거나 "
+            f"ASSISTANT_MAX_PDF_PAGES로 한도를 올려 주세요.",
+            f"too many pages ({n_pages:,}, limit {lim.max_pdf_pages:,}); split the file or raise "
+            f"ASSISTANT_MAX_PDF_PAGES",
+        )
+    blocks: list[Block] = []
+    failed = 0
+    for number in range(1, n_pages + 1):
+        try:
+            raw = reader.pages[number - 1].extract_text() or ""
+        except Exception:  # noqa: BLE001 - one broken page must not lose the document
+            failed += 1
+            continue
+        text = join_broken_lines(clean_line(raw))
+        if text:
+            blocks.append(Block(text=text, page=number))
+    if failed == n_pages:
+        raise BadInputFile(path, "PDF의 어느 페이지도 읽을 수 없습니다(손상된 파일).", "no page of the PDF could be read")
+    if not blocks:
+        raise BadInputFile(
+            path,
+            "텍스트 층이 없는 PDF입니다(스캔 이미지로 보임). 문자 인식(OCR)은 적용하지 않습니다.",
+            "the PDF has no text layer (looks scanned); OCR is not applied",
+        )
+    meta_title = None
+    try:
+        meta_title = (reader.metadata or {}).get("/Title")
+    except Exception:  # noqa: BLE001
+        meta_title = None
+    meta = {"format": "pdf", "pages": str(n_pages)}
+    if failed:
+        meta["warnings"] = f"{failed}쪽을 읽지 못했습니다"
+    return Document(path=path, title=guess_title(blocks, path, str(meta_title) if meta_title else None),
+                    blocks=blocks, meta=meta)
