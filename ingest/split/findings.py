@@ -1,0 +1,169 @@
+"""Audit findings (감사지적 사례) → one Record per finding.
+
+Two shapes:
+- a table (CSV/XLSX/JSON case cards): one record per data row, locator "행 N" (N = 1-based data row);
+- a report (PDF/HWP/HWPX/TXT): a cover block ("감사연도: 2024", "감사기관: …") followed by numbered
+  sections "1. <제목>" with "가. 현황", "나. 관련 규정: …", "다. 처분: 주의"; one record per section,
+  locator "지적 N", the cover fields inherited by every finding unless the section restates them.
+
+Dispositions are normalised to the canonical word (`normalize_disposition`), years to int.
+Deliberate simplification: a numbered heading counts as a new finding only when its number is
+the next one in sequence, so a numbered list inside a finding ("1. 2. 3." 호) never splits it.
+
+>>> normalize_disposition("징계요구(경징계)"), normalize_disposition("변상명령"), normalize_disposition("주의요구")
+('징계', '변상', '주의')
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.records import Record
+from ingest.document import Document, Table
+from ingest.split.headers import SCHEMAS, normalize_header, require_schema
+from ingest.split.notes import SplitNotes
+
+DISPOSITIONS = ("변상", "징계", "문책", "시정", "주의", "개선", "권고", "통보", "고발")
+_DISPOSITION_EN = {
+    "reimburse": "변상", "compensat": "변상", "disciplin": "징계", "reprimand": "문책", "correct": "시정",
+    "caution": "주의", "warning": "주의", "improv": "개선", "recommend": "권고", "notif": "통보", "notice": "통보",
+    "accus": "고발", "prosecut": "고발",
+}
+# Fields a report states in its cover block or per finding (not title/content, which are the prose itself).
+_FIELD_KEYS = ("year", "auditor", "office", "audit_type", "disposition", "regulation", "field")
+_LOOKUP = SCHEMAS["finding"].lookup()
+_LOOKUP.update({normalize_header(k): "regulation" for k in ("근거", "관련 조항", "위반 조항", "관계 규정")})
+_KV = re.compile(r"^\s*(?:[-•·*]\s*|[가-하]\.\s*|\(?\d{1,2}\)\s*)?([^:：|]{1,20}?)\s*[:：]\s*(.+?)\s*$")
+_HEADING = re.compile(
+    r"^\s*(?:[\[【<]\s*)?(?:지적\s*(?:사항)?\s*(?:번호)?\s*)?(\d{1,3})\s*(?:[.)]|[\]】>])\s*(\S.{0,160})$"
+)
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+def normalize_disposition(value: str) -> str:
+    """The canonical disposition word found first in `value` (주의요구 → 주의); else `value` as printed."""
+    text = (value or "").strip()
+    hits = [(text.find(w), w) for w in DISPOSITIONS if w in text]
+    if hits:
+        return min(hits)[1]
+    low = text.lower()
+    for stem, word in _DISPOSITION_EN.items():
+        if stem in low:
+            return word
+    return text
+
+
+def parse_year(value: str) -> int | None:
+    """2024 from "2024", "2024년", "2024-05-01", "'24"-style strings where a 4-digit year is present."""
+    m = _YEAR.search(str(value or ""))
+    return int(m.group(1)) if m else None
+
+
+def _meta(fields: dict[str, str], finding_no: str) -> dict:
+    meta: dict = {k: fields.get(k) for k in _FIELD_KEYS}
+    meta["year"] = parse_year(fields.get("year", ""))
+    if fields.get("disposition"):
+        meta["disposition"] = normalize_disposition(fields["disposition"])
+        meta["disposition_text"] = fields["disposition"]
+    meta["finding_no"] = finding_no
+    return Record.clean_metadata(meta)
+
+
+def _header_lines(fields: dict[str, str]) -> list[str]:
+    parts = [f"{label}: {fields[key]}" for label, key in (
+        ("감사연도", "year"), ("감사기관", "auditor"), ("감사대상", "office"), ("감사종류", "audit_type"),
+        ("분야", "field"), ("처분", "disposition"), ("관련규정", "regulation")) if fields.get(key)]
+    return [" · ".join(parts)] if parts else []
+
+
+def finding_records_from_table(table: Table, source: str, notes: SplitNotes | None = None) -> list[Record]:
+    """One record per row of a findings spreadsheet; rows with neither title nor content are skipped."""
+    mapping = require_schema(table.path, table.headers, "finding")
+    records: list[Record] = []
+    skipped: list[int] = []
+    for n, raw in enumerate(table.iter_rows(), start=1):
+        row = {key: str(raw.get(h) or "").strip() for h, key in mapping.items()}
+        title, content = re.sub(r"\s+", " ", row.get("title", "")), row.get("content", "")
+        if not title and not content:
+            if any(row.values()):
+                skipped.append(n)
+            continue
+        title = title or re.sub(r"\s+", " ", content)[:60]
+        text = "\n".join([f"[감사지적] {title}", *_header_lines(row), content]).strip()
+        records.append(Record(kind="finding", source=source, locator=f"행 {n}", title=title, text=text,
+                              metadata=_meta(row, row.get("finding_no") or str(n)), ordinal=n))
+    if notes is not None:
+        notes.skip_rows(skipped, "지적사항/내용")
+    return records
+
+
+def _lines(doc: Document) -> list[tuple[str, int | None]]:
+    out: list[tuple[str, int | None]] = []
+    for block in doc.blocks:
+        for line in block.text.splitlines():
+            if line.strip():
+                out.append((line.rstrip(), block.page))
+    return out
+
+
+def _field(line: str) -> tuple[str, str] | None:
+    """("regulation", "관세법 제157조") from "나. 관련 규정: 관세법 제157조"; also "감사연도 | 2024" table rows."""
+    if " | " in line:
+        cells = [c.strip() for c in line.split(" | ")]
+        if len(cells) == 2 and _LOOKUP.get(normalize_header(cells[0])) in _FIELD_KEYS and cells[1]:
+            return _LOOKUP[normalize_header(cells[0])], cells[1]
+        return None
+    m = _KV.match(line)
+    if not m:
+        return None
+    key = _LOOKUP.get(normalize_header(m.group(1)))
+    return (key, m.group(2)) if key in _FIELD_KEYS else None
+
+
+def finding_records_from_report(doc: Document, source: str, notes: SplitNotes | None = None) -> list[Record]:
+    """One record per numbered finding section of a report; cover fields inherited by each finding."""
+    lines = _lines(doc)
+    cover: dict[str, str] = {}
+    sections: list[tuple[int, str, list[tuple[str, int | None]]]] = []
+    expected = 1
+    for line, page in lines:
+        m = _HEADING.match(line)
+        if m and int(m.group(1)) == expected and not _field(line):
+            sections.append((expected, m.group(2).strip(), [(line, page)]))
+            expected += 1
+        elif sections:
+            sections[-1][2].append((line, page))
+        else:
+            kv = _field(line)
+            if kv and kv[0] not in cover:
+                cover[kv[0]] = kv[1]
+    records: list[Record] = []
+    if not sections:  # a report without numbered findings: one record per page, cover fields kept
+        by_page: dict[int | None, list[str]] = {}
+        for line, page in lines:
+            by_page.setdefault(page, []).append(line)
+        for i, (page, page_lines) in enumerate(by_page.items(), start=1):
+            locator = f"p.{page}" if page else "전체"
+            title = f"{doc.title} {locator}".strip()
+            text = "\n".join([f"[감사지적] {title}", *page_lines])
+            meta = _meta(cover, str(i))
+            if page:
+                meta["page"] = page
+            records.append(Record(kind="finding", source=source, locator=locator, title=title, text=text,
+                                  metadata=meta, ordinal=i))
+        return records
+    for no, title, body in sections:
+        fields = dict(cover)
+        for line, _page in body[1:]:
+            kv = _field(line)
+            if kv:
+                fields[kv[0]] = kv[1]
+        pages = sorted({p for _, p in body if p})
+        text = "\n".join([f"[감사지적] {title}", *_header_lines(fields), *(ln for ln, _ in body[1:])])
+        meta = _meta(fields, str(no))
+        if pages:
+            meta["page"] = pages[0]
+            meta["pages"] = f"{pages[0]}-{pages[-1]}" if len(pages) > 1 else str(pages[0])
+        records.append(Record(kind="finding", source=source, locator=f"지적 {no}", title=title, text=text,
+                              metadata=meta, ordinal=no))
+    return records

@@ -1,0 +1,242 @@
+"""Statute-style documents (법령·고시·지침) → regulation Records, one per article (조).
+
+Structure recognised (Korean statutes, see DOMAIN.md): 편 > 장 > 절 > 관 headings, kept as the
+`chapter` metadata ("제1편 총칙 > 제2장 통관"); articles 제N조 / 제N조의M with a title in
+parentheses; 항 ①②…; 부칙 (its articles get the locator "부칙 제1조"); 별표 (locator "별표 1",
+table rows kept). Articles marked 삭제 are skipped. An article longer than MAX_CHARS is split on
+its 항, each record keeping the article number (locator "제5조②"). A document with no article at
+all (a memo, a report) is chunked by page/paragraph with the locator "p.N".
+
+Deliberate simplifications: a line is an article heading only when it *starts* with 제N조 and then
+has a title in parentheses (not followed directly by a particle: "제5조(정의)에 따라" is a
+cross-reference), or "삭제", or — without a title — a body whose article number follows the
+previous one; everything else is body text. Headings are recognised per line, so readers must
+keep line breaks (every reader here does).
+
+>>> from pathlib import Path
+>>> from ingest.document import Block, Document
+>>> doc = Document(Path("관세법.txt"), "관세법", [Block("관세법(샘플)"), Block("제1장 총칙"),
+...       Block("제1조(목적) 이 법은 관세에 관하여 정한다."), Block("제2조 삭제 <2020. 1. 1.>")])
+>>> [(r.locator, r.metadata["chapter"]) for r in statute_records(doc, "관세법.txt")]
+[('제1조', '제1장 총칙')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.records import Record
+from ingest.document import Document
+
+MAX_CHARS = 1200  # an article longer than this is split on 항 (①②…)
+
+_LEVELS = ("편", "장", "절", "관")
+_DIVISION = re.compile(r"^제\s*(\d+)\s*(편|장|절|관)(?:의\s*(\d+))?(?:\s+(\S.{0,60}))?$")
+_ARTICLE = re.compile(r"^제\s*(\d+)\s*조(?:\s*의\s*(\d+))?(?=[\s(（]|$)\s*(?:[(（]([^()（）]{1,80})[)）])?(.*)$")
+_ADDENDA = re.compile(r"^부\s*칙(?:\s*[<(〈\[].*)?$")
+_ANNEX = re.compile(r"^[\[【]?\s*(별표|별지)\s*(?:제\s*)?(\d+)(?:\s*의\s*(\d+))?\s*(?:호\s*(?:서식)?)?\s*[\]】]?(?:\s+(.*))?$")
+_ANNEX_REF = re.compile(r"^(?:및|또는|에|의|와|과|부터|내지|에서|를|을|은|는|에\s*따른|참조)(?:\s|$)")
+_DELETED = re.compile(r"^\s*삭\s*제\s*(?:[<(〈\[].*)?$")
+_CONNECTIVE = re.compile(r"^\s*(?:및|또는|내지|부터|ㆍ|·|,|、|와|과|에|의|를|을|은|는|이|가|에서|까지|제\d)")
+_PARA = re.compile(r"^\s*([①-⑳㉑-㉟])")
+_MD = re.compile(r"^\s*(?:#{1,6}\s+|\*\*)|\*\*\s*$")
+_META_LINE = re.compile(r"^\s*(?:\[(?:시행|제정|개정|일부개정|전부개정)|※|<|〈)")
+_DOC_TYPES = (("시행규칙", "시행규칙"), ("시행령", "시행령"), ("고시", "고시"), ("훈령", "훈령"), ("예규", "예규"),
+              ("지침", "지침"), ("규칙", "규칙"), ("규정", "규정"), ("조례", "조례"), ("법", "법률"))
+
+
+@dataclass
+class _Unit:
+    """An article, 부칙 article, 별표 or page chunk being collected."""
+
+    locator: str
+    heading: str  # "제5조(정의)" / "부칙 제1조(시행일)" / "별표 1 자가사용 인정기준"
+    article: str = ""
+    article_title: str = ""
+    chapter: str = ""
+    lines: list[tuple[str, int | None]] = field(default_factory=list)
+    deleted: bool = False
+
+
+def _clean(line: str) -> str:
+    return _MD.sub("", line).strip()
+
+
+def doc_type_of(title: str) -> str:
+    """법률 | 시행령 | 시행규칙 | 고시 | 지침 … from the document title."""
+    t = re.sub(r"[(\[（].*?[)\]）]", "", title).strip()
+    for word, kind in _DOC_TYPES:
+        if word in t and (word != "법" or t.endswith("법") or "법 " in t):
+            return kind
+    return ""
+
+
+def law_title(doc: Document) -> str:
+    """The document's own title line (e.g. "관세법(샘플)"), else the reader's title, else the file name."""
+    for block in doc.blocks[:8]:
+        for raw in block.text.splitlines()[:3]:
+            line = _clean(raw).strip("「」『』 ")
+            if not line or _META_LINE.match(line):
+                continue
+            if (len(line) <= 60 and re.search(r"[가-힣A-Za-z]{2}", line) and not _ARTICLE.match(line) and not _DIVISION.match(line)
+                    and not _PARA.match(line) and not line.endswith(("다.", "다", "."))):
+                return line
+            break
+        else:
+            continue
+        break
+    stem = Path(doc.path).stem
+    return (doc.title or "").strip() or stem
+
+
+def _is_heading(m: re.Match, last: tuple[int, int]) -> bool:
+    """An article heading (not a cross-reference that happens to start a line)."""
+    number = (int(m.group(1)), int(m.group(2) or 0))
+    rest = m.group(4) or ""
+    if m.group(3) is not None:  # 제5조(정의) …: a particle glued to ")" means a cross-reference
+        return not re.match(r"^[가-힣]", rest)
+    if _DELETED.match(rest):
+        return True
+    return number > last and bool(rest.strip()) and not _CONNECTIVE.match(rest)
+
+
+def _units(doc: Document) -> tuple[list[_Unit], list[tuple[str, int | None]]]:
+    """Walk the lines: articles, 부칙 and 별표 units, plus lines outside any (preamble)."""
+    divisions: dict[str, str] = {}
+    units: list[_Unit] = []
+    loose: list[tuple[str, int | None]] = []
+    section = "body"  # body | addenda | annex
+    addenda_label = "부칙"
+    last = (0, 0)
+    for block in doc.blocks:
+        for raw in block.text.splitlines():
+            line = _clean(raw)
+            if not line:
+                continue
+            page = block.page
+            if (m := _ANNEX.match(line)) and not _ANNEX_REF.match(m.group(4) or ""):
+                number = m.group(2) + (f"의{m.group(3)}" if m.group(3) else "")
+                label = f"{m.group(1)} {number}" if m.group(1) == "별표" else f"별지 제{number}호서식"
+                units.append(_Unit(label, f"{label} {m.group(4) or ''}".strip()))
+                section = "annex"
+                continue
+            if section == "annex":
+                units[-1].lines.append((line, page))
+                continue
+            if _ADDENDA.match(line):
+                section, addenda_label, last = "addenda", line, (0, 0)
+                units.append(_Unit("부칙", "부칙", chapter=line))
+                continue
+            if section == "body" and (m := _DIVISION.match(line)) and not line.endswith(("다.", "다")):
+                level = _LEVELS.index(m.group(2))
+                for lower in _LEVELS[level:]:
+                    divisions.pop(lower, None)
+                divisions[m.group(2)] = line
+                continue
+            m = _ARTICLE.match(line)
+            if m and _is_heading(m, last):
+                last = (int(m.group(1)), int(m.group(2) or 0))
+                article = f"제{m.group(1)}조" + (f"의{m.group(2)}" if m.group(2) else "")
+                title = (m.group(3) or "").strip()
+                rest = (m.group(4) or "").strip()
+                heading = f"{article}({title})" if title else article
+                prefix = "부칙 " if section == "addenda" else ""
+                chapter = addenda_label if section == "addenda" else " > ".join(divisions[k] for k in _LEVELS if k in divisions)
+                unit = _Unit(prefix + article, prefix + heading, article, title, chapter, deleted=bool(_DELETED.match(rest)))
+                if rest:
+                    unit.lines.append((rest, page))
+                units.append(unit)
+                continue
+            if units:
+                units[-1].lines.append((line, page))
+            else:
+                loose.append((line, page))
+    return units, loose
+
+
+def _chunks(lines: list[tuple[str, int | None]], limit: int) -> list[list[tuple[str, int | None]]]:
+    """Greedy line groups of at most ~limit characters (a longer single line stays whole)."""
+    out: list[list[tuple[str, int | None]]] = [[]]
+    size = 0
+    for line, page in lines:
+        if out[-1] and size + len(line) > limit:
+            out.append([])
+            size = 0
+        out[-1].append((line, page))
+        size += len(line) + 1
+    return [c for c in out if c]
+
+
+def _paragraphs(lines: list[tuple[str, int | None]]) -> list[tuple[str, list[tuple[str, int | None]]]]:
+    """Split an article body on 항 markers at line start: [("②", lines), …]; text before ① goes with ①."""
+    groups: list[tuple[str, list[tuple[str, int | None]]]] = []
+    for line, page in lines:
+        m = _PARA.match(line)
+        if m or not groups:
+            groups.append((m.group(1) if m else "", []))
+        groups[-1][1].append((line, page))
+    if len(groups) > 1 and not groups[0][0]:
+        first = groups.pop(0)
+        groups[0] = (groups[0][0], first[1] + groups[0][1])
+    return groups
+
+
+def _page_meta(lines: list[tuple[str, int | None]]) -> dict:
+    pages = sorted({p for _, p in lines if p})
+    if not pages:
+        return {}
+    return {"page": pages[0], "pages": f"{pages[0]}-{pages[-1]}" if len(pages) > 1 else str(pages[0])}
+
+
+def statute_records(doc: Document, source: str) -> list[Record]:
+    """Regulation records for one document (see the module docstring)."""
+    law = law_title(doc)
+    base = {"law": law, "doc_type": doc_type_of(law)}
+    units, loose = _units(doc)
+    records: list[Record] = []
+
+    def emit(unit: _Unit, locator: str, lines: list[tuple[str, int | None]], paragraph: str = "") -> None:
+        body = "\n".join(line for line, _ in lines).strip()
+        if not body:
+            return
+        meta = dict(base, chapter=unit.chapter, article=unit.article, article_title=unit.article_title,
+                    paragraph=paragraph, **_page_meta(lines))
+        title = f"{law} {unit.heading}"
+        records.append(Record(kind="regulation", source=source, locator=locator, title=title,
+                              text=f"{title} {body}", metadata=Record.clean_metadata(meta), ordinal=len(records)))
+
+    for unit in units:
+        if unit.deleted or not any(line.strip() for line, _ in unit.lines):
+            continue
+        size = sum(len(line) + 1 for line, _ in unit.lines)
+        if size <= MAX_CHARS:
+            emit(unit, unit.locator, unit.lines)
+            continue
+        groups = _paragraphs(unit.lines) if unit.article else [("", unit.lines)]
+        if len(groups) == 1:
+            groups = [("", c) for c in _chunks(unit.lines, MAX_CHARS)]
+        for mark, group in groups:
+            for chunk in _chunks(group, MAX_CHARS):
+                emit(unit, unit.locator + mark, chunk, mark)
+    if not any(u.article for u in units):
+        records.extend(_page_records(doc, law, base, source, loose, start=len(records)))
+    return records
+
+
+def _page_records(doc: Document, law: str, base: dict, source: str,
+                  lines: list[tuple[str, int | None]], start: int) -> list[Record]:
+    """No articles at all: paragraphs grouped per page into ~MAX_CHARS chunks, locator "p.N"."""
+    by_page: dict[int, list[tuple[str, int | None]]] = {}
+    for line, page in lines:
+        by_page.setdefault(page or 1, []).append((line, page or 1))
+    out: list[Record] = []
+    for page, page_lines in by_page.items():
+        body_lines = [pl for pl in page_lines if pl[0].strip("「」『』 ") != law]
+        for chunk in _chunks(body_lines, MAX_CHARS):
+            body = "\n".join(line for line, _ in chunk)
+            meta = dict(base, page=page, pages=str(page))
+            out.append(Record(kind="regulation", source=source, locator=f"p.{page}", title=f"{law} p.{page}",
+                              text=f"{law} {body}", metadata=Record.clean_metadata(meta), ordinal=start + len(out)))
+    return out
