@@ -98,7 +98,13 @@ def _reader(fmt: str) -> ReaderChoice:
 def reader_for(path: Path | str) -> ReaderChoice:
     """Which reader handles `path`: content sniffing (magic bytes) first, then the suffix."""
     path = Path(path)
-    if not path.is_file():
+    if "\x00" in str(path):
+        raise BadInputFile(str(path).replace("\x00", "\\0"), "파일 이름에 NUL 문자가 있습니다.", "NUL character in file name")
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):
+        is_file = False
+    if not is_file:
         raise BadInputFile(path, "파일이 없거나 일반 파일이 아닙니다.", "not a regular file")
     fmt = _sniff(path)
     if fmt is None:
