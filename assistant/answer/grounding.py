@@ -1,0 +1,50 @@
+"""Is there a basis for an answer at all? Retrieval always returns *something*; this decides
+whether the best passages actually talk about the question.
+
+Deliberate simplification: a lexical test on Kiwi morphemes. A passage supports the question when
+it shares enough of the question's content words, with words that appear everywhere in customs
+texts (세관, 물품, 신고 …) counting for little. It is conservative: when in doubt, say no basis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Words so common in every customs text that matching them alone proves nothing.
+GENERIC = frozenset(
+    "세관 관세 관세청 물품 신고 수입 수출 통관 규정 법 법령 조 항 호 경우 것 등 수 때 관련 "
+    "하다 되다 있다 없다 알다 어떻다 어떡하다 무엇 뭐 어디 왜 얼마 처리 방법 기준 내용 무슨 사항 대상 여부 가능 "
+    "이 그 저 좀 거 건 우리 오늘 지금 들다 오다 가다 보다 주다 받다 같다 이렇다 그렇다".split()
+)
+
+
+@dataclass
+class Support:
+    matched: list[str]
+    specific: list[str]
+    coverage: float  # share of the question's content tokens found in the passage
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.specific) and (self.coverage >= 0.25 or len(self.specific) >= 2)
+
+
+def _tokens(text: str) -> list[str]:
+    from assistant.text.korean import tokenize
+
+    return tokenize(text)
+
+
+def support(question: str, passage_texts: Iterable[str]) -> Support:
+    q = [t for t in dict.fromkeys(_tokens(question)) if len(t) > 0]
+    if not q:
+        return Support([], [], 0.0)
+    seen: set[str] = set()
+    for text in passage_texts:
+        seen.update(_tokens(text))
+    matched = [t for t in q if t in seen]
+    specific = [t for t in matched if t not in GENERIC and not t.isdigit()]
+    content = [t for t in q if t not in GENERIC] or q
+    coverage = len([t for t in content if t in seen]) / len(content)
+    return Support(matched, specific, coverage)

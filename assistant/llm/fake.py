@@ -1,0 +1,41 @@
+"""A fake LLM that replays queued replies: exact tests of the validator and refusal logic.
+
+>>> llm = FakeLLM(["답입니다 [1]"])
+>>> "".join(llm.stream_chat([], max_tokens=10, temperature=0))
+'답입니다 [1]'
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from assistant.llm.base import Message
+
+
+class FakeLLM:
+    mode = "fake"
+
+    def __init__(self, replies: Iterable[str] = ()):
+        self.replies: deque[str] = deque(replies)
+        self.calls: list[list[Message]] = []
+
+    def queue(self, *replies: str) -> None:
+        self.replies.extend(replies)
+
+    def _next(self, messages: list[Message]) -> str:
+        self.calls.append(messages)
+        return self.replies.popleft() if self.replies else ""
+
+    def stream_chat(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
+        reply = self._next(messages)
+        for i in range(0, len(reply), 4):  # several deltas, like a real stream
+            yield reply[i : i + 4]
+
+    def complete_json(self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
+        return json.loads(self._next(messages))
+
+    def describe(self) -> str:
+        return "fake (테스트용)"

@@ -1,0 +1,62 @@
+"""llama-cpp-python in-process: a GGUF file, its own chat template, CPU threads from settings.
+
+The chat template stored in the GGUF (`tokenizer.chat_template`) is used by llama-cpp-python when no
+`chat_format` is forced. JSON outputs use llama.cpp's grammar sampling through `response_format`
+with a JSON schema, so they always parse.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ConfigError, MissingExtra
+from assistant.llm.base import Message
+
+
+class LlamaCppLLM:
+    mode = "llamacpp"
+
+    def __init__(self, model_path: str | Path, *, n_ctx: int = 4096, n_threads: int = 2, seed: int = 0):
+        path = Path(model_path).expanduser()
+        if not path.is_file():
+            raise ConfigError(
+                f"GGUF 모델 파일을 찾을 수 없습니다: {path} (settings의 llm.model_path를 확인하세요)",
+                f"GGUF model file not found: {path} (check llm.model_path)",
+            )
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise MissingExtra("llama-cpp-python", "llm", "로컬 LLM(llamacpp 모드)") from exc
+        self.path = path
+        self._lock = threading.Lock()  # one context: one generation at a time
+        try:
+            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, verbose=False)
+        except (ValueError, RuntimeError) as exc:
+            raise ConfigError(f"GGUF 모델을 불러올 수 없습니다: {path} ({exc})", f"Cannot load GGUF model {path}: {exc}") from exc
+
+    def stream_chat(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
+        with self._lock:
+            for chunk in self._llm.create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+            ):
+                delta = chunk["choices"][0].get("delta", {})
+                text = delta.get("content")
+                if text:
+                    yield text
+
+    def complete_json(self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
+        with self._lock:
+            out = self._llm.create_chat_completion(
+                messages=messages,
+                max_tokens=max_tokens,
+                temperature=0.0,
+                response_format={"type": "json_object", "schema": schema},
+            )
+        return json.loads(out["choices"][0]["message"]["content"] or "{}")
+
+    def describe(self) -> str:
+        return f"llamacpp ({self.path.name})"

@@ -1,0 +1,83 @@
+"""Any OpenAI-compatible chat server (llama.cpp server, vLLM, Ollama): one GPU box serving an office.
+
+Talks plain HTTP with httpx (streaming via server-sent events), so no vendor SDK is needed. The server
+is only ever the one configured in `llm.base_url`; nothing else is contacted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from assistant.errors import ConfigError
+from assistant.llm.base import Message
+
+
+class OpenAICompatLLM:
+    mode = "openai"
+
+    def __init__(self, base_url: str, *, model: str = "local", api_key: str = "not-needed", timeout_s: float = 120.0):
+        if not base_url:
+            raise ConfigError(
+                "openai 모드에는 llm.base_url(예: http://127.0.0.1:8080/v1)이 필요합니다.",
+                "openai mode needs llm.base_url (e.g. http://127.0.0.1:8080/v1)",
+            )
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self._client = httpx.Client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=httpx.Timeout(timeout_s, connect=10.0),
+            trust_env=False,  # never route through a proxy from the environment
+        )
+
+    def _error(self, exc: Exception) -> ConfigError:
+        return ConfigError(
+            f"LLM 서버({self.base_url})에 연결할 수 없습니다: {exc}",
+            f"Cannot reach the LLM server at {self.base_url}: {exc}",
+        )
+
+    def stream_chat(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
+        body = {"model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": temperature, "stream": True}
+        try:
+            with self._client.stream("POST", "/chat/completions", json=body) as resp:
+                resp.raise_for_status()
+                for line in resp.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        break
+                    try:
+                        chunk = json.loads(data)
+                    except json.JSONDecodeError:
+                        continue
+                    choices = chunk.get("choices") or [{}]
+                    text = (choices[0].get("delta") or {}).get("content")
+                    if text:
+                        yield text
+        except httpx.HTTPError as exc:
+            raise self._error(exc) from exc
+
+    def complete_json(self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
+        body = {
+            "model": self.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": 0.0,
+            # llama-cpp-python's server and vLLM accept a schema here; others fall back to plain JSON mode.
+            "response_format": {"type": "json_object", "schema": schema},
+        }
+        try:
+            resp = self._client.post("/chat/completions", json=body)
+            resp.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise self._error(exc) from exc
+        content = resp.json()["choices"][0]["message"]["content"] or "{}"
+        return json.loads(content)
+
+    def describe(self) -> str:
+        return f"openai-compatible ({self.base_url}, model={self.model})"
