@@ -1,0 +1,245 @@
+"""The index facade (색인): SQLite truth + derived BM25 and Chroma, reconciled by `sync()`.
+
+Writers (`python -m ingest`) hold `lock()`, call `sync()` first (repairs whatever a killed run left),
+then `replace_source()` per file (one SQLite transaction each) and `sync()` again at the end.
+Readers (app, CLI search) call `keyword_search()` / `vector_search()`: results are only ids that
+exist in SQLite *now*, so a query during an ingest sees the old or the new state of a file, never
+a mix; derived indexes are reloaded when another process moved the generation.
+
+>>> from assistant.settings import Settings
+>>> # idx = Index(Settings(home=Path("/tmp/h"))); idx.replace_source(row, records); idx.sync()
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.records import KINDS, Record
+from assistant.store.db import Database, SourceRow
+from assistant.store.keyword import KeywordIndex
+from assistant.store.lock import FileLock
+from assistant.store.tokens import Tokenizer, resolve_tokenizer
+
+if TYPE_CHECKING:
+    from assistant.embed import Embedder
+    from assistant.retrieval.filters import Filters
+    from assistant.settings import Settings
+    from assistant.store.vectors import VectorStore
+
+__all__ = ["Index", "SourceRow"]
+
+Progress = Callable[[int, int], None]
+
+
+def doc_text(title: str, text: str) -> str:
+    """What both channels index: the title carries the law and article names."""
+    return f"{title}\n{text}" if title and title not in text else text
+
+
+class Index:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, tokenizer: Tokenizer | None = None,
+                 auto_sync: bool = True):
+        self.settings = settings
+        self.home = Path(settings.home)
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.db = Database(self.home / "index.sqlite")
+        self.bm25_root = self.home / "bm25"
+        self.auto_sync = auto_sync  # a query on a stale index syncs first when no ingest holds the lock
+        self._embedder = embedder
+        self._tokenizer = tokenizer
+        self._lock = FileLock(self.home / "ingest.lock")
+        self._mutex = threading.RLock()
+        self._kw: KeywordIndex | None = None
+        self._vs: VectorStore | None = None
+        self._seen_generation = -1
+
+    # parts, lazily ---------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from assistant.embed import build_embedder
+
+            self._embedder = build_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        if self._tokenizer is None:
+            self._tokenizer = resolve_tokenizer()
+        return self._tokenizer
+
+    def embedder_signature(self) -> str:
+        return self.embedder.signature
+
+    def vectors(self, reopen: bool = False) -> VectorStore:
+        """The Chroma collection for the current embedder (a corrupt local store is moved aside)."""
+        with self._mutex:
+            if self._vs is None or reopen:
+                from assistant.store.vectors import VectorStore
+
+                try:
+                    self._vs = VectorStore(self.home, self.embedder_signature(), self.settings.store.chroma_url)
+                except Exception as exc:
+                    if self.settings.store.chroma_url or type(exc).__name__ == "ConfigError":
+                        raise
+                    self._reset_local_chroma()
+                    self._vs = VectorStore(self.home, self.embedder_signature(), None)
+            return self._vs
+
+    def _reset_local_chroma(self) -> None:
+        import chromadb
+
+        broken = self.home / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}"
+        if (self.home / "chroma").exists():
+            shutil.move(str(self.home / "chroma"), str(broken))
+        chromadb.api.client.SharedSystemClient.clear_system_cache()
+        self.db.set_meta("chroma_reset", str(broken))
+
+    # writing ---------------------------------------------------------------------------------
+    def lock(self, wait_s: float = 0) -> AbstractContextManager[Any]:
+        """Exclusive ingest lock; raises IndexBusy (Korean message) after wait_s seconds."""
+        self._lock.acquire(wait_s)
+        return self._lock
+
+    def source(self, key: str) -> SourceRow | None:
+        return self.db.source(key)
+
+    def sources(self) -> list[SourceRow]:
+        return self.db.sources()
+
+    def replace_source(self, row: SourceRow, records: list[Record]) -> int:
+        """Replace a file's records in one transaction; 0 (nothing written) when sha and embedder are unchanged.
+
+        Record ids are computed with `source_key = row.key`, so every id in the index names its file.
+        """
+        from dataclasses import replace
+
+        signature = self.embedder_signature()
+        old = self.db.source(row.key)
+        if old is not None and old.sha256 == row.sha256 and old.embedder == signature and row.sha256:
+            return 0
+        recs = [r if r.source_key == row.key else replace(r, source_key=row.key) for r in records]
+        return self.db.replace_source(replace(row, embedder=signature), recs)
+
+    def remove_source(self, key: str) -> int:
+        return self.db.remove_source(key)
+
+    def generation(self) -> int:
+        return self.db.generation()
+
+    def counts(self) -> dict[str, int]:
+        got = self.db.counts()
+        return {k: got.get(k, 0) for k in (*KINDS, *sorted(set(got) - set(KINDS)))}
+
+    def get(self, ids: list[str]) -> list[Record]:
+        return self.db.get(ids)
+
+    def products(self) -> list[dict]:
+        return self.db.products()
+
+    def products_by_barcode(self, barcode: str) -> list[dict]:
+        return self.db.products_by_barcode(barcode)
+
+    def ingredients(self) -> list[dict]:
+        return self.db.ingredients()
+
+    def disk_usage(self) -> dict[str, int]:
+        """Bytes on disk per part (for `assistant status`)."""
+        def size(p: Path) -> int:
+            if p.is_file():
+                return p.stat().st_size
+            return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir() else 0
+
+        sqlite = sum(size(self.home / n) for n in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"))
+        return {"sqlite": sqlite, "bm25": size(self.bm25_root), "chroma": size(self.home / "chroma")}
+
+    # reconciling -----------------------------------------------------------------------------
+    def sync(self, progress: Progress | None = None, force: bool = False, wait_s: float = 60.0) -> dict:
+        """Make BM25 and Chroma agree with SQLite (tokenise/embed only what is missing)."""
+        from assistant.store.syncer import sync
+
+        with self.lock(wait_s), self._mutex:
+            report = sync(self, progress=progress, force=force)
+            self._kw = None  # reload on next query
+            self._seen_generation = -1
+            return report
+
+    def is_stale(self) -> bool:
+        """True when BM25 or Chroma was built from another generation (or tokenizer) than SQLite's."""
+        gen = self.db.generation()
+        stamp = KeywordIndex.read_stamp(self.bm25_root)
+        if stamp is None:
+            return gen > 0
+        if stamp.get("generation") != gen or stamp.get("tokenizer") != self.tokenizer.signature:
+            return True
+        return self.db.meta(self.vector_stamp_key()) != str(gen)
+
+    def vector_stamp_key(self) -> str:
+        from assistant.store.vectors import collection_name
+
+        where = self.settings.store.chroma_url or "local"
+        return f"chroma:{where}:{collection_name(self.embedder_signature())}"
+
+    def _refresh(self) -> None:
+        """Reload derived indexes when the generation moved; sync first if stale and nobody holds the lock."""
+        gen = self.db.generation()
+        if gen == self._seen_generation and self._kw is not None:
+            return
+        with self._mutex:
+            if self.auto_sync and self.is_stale():
+                from assistant.errors import IndexBusy
+
+                try:
+                    self.sync(wait_s=0)
+                except IndexBusy:
+                    pass  # an ingest is running: serve the last snapshot, filtered by what SQLite holds
+            current = KeywordIndex.current_dir(self.bm25_root)
+            if self._kw is None or self._kw.directory != current:
+                self._kw = KeywordIndex.load(self.bm25_root)
+                if self._vs is not None:
+                    self.vectors(reopen=True)
+            self._seen_generation = gen
+
+    # the two channels ------------------------------------------------------------------------
+    def keyword_search(self, tokens: list[str], k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        self._refresh()
+        kw = self._kw
+        if kw is None or k <= 0:
+            return []
+        hits = kw.search(tokens, k + max(10, k), filters)
+        return self._existing(hits, k)
+
+    def vector_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        self._refresh()
+        if k <= 0:
+            return []
+        vec = self.embedder.embed_query(query)
+        where = filters.where() if filters is not None else None
+        hits = self.vectors().query(vec, k + max(10, k), where)
+        return self._existing(hits, k)
+
+    def _existing(self, hits: list[tuple[str, float]], k: int) -> list[tuple[str, float]]:
+        if not hits:
+            return []
+        alive = self.db.existing([h[0] for h in hits])
+        return [h for h in hits if h[0] in alive][:k]
+
+    # doctor ------------------------------------------------------------------------------------
+    def check(self) -> dict:
+        from assistant.store.consistency import check
+
+        return check(self)
+
+    def repair(self, progress: Progress | None = None) -> dict:
+        from assistant.store.consistency import repair
+
+        return repair(self, progress=progress)
+
+    def close(self) -> None:
+        self.db.close()

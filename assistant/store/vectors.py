@@ -1,0 +1,133 @@
+"""Dense channel store (벡터 저장소): Chroma, local (`<home>/chroma/`) or a `chroma run` server.
+
+The collection name carries the embedder signature (`rec-<signature>`), so vectors of two
+embedders never mix; a changed signature means a new collection (re-embedded by sync) and the
+old one dropped. Embeddings are always passed in: no Chroma embedding function is ever attached
+(the default one would try to download a model). Telemetry is off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from assistant.errors import ConfigError
+
+PREFIX = "rec-"
+
+
+def collection_name(signature: str) -> str:
+    """Chroma-legal name: 3-512 chars of [a-zA-Z0-9._-], alphanumeric at both ends.
+
+    >>> collection_name("hashed-ngram-v1-d512")
+    'rec-hashed-ngram-v1-d512'
+    """
+    clean = re.sub(r"[^a-zA-Z0-9._-]+", "-", signature).strip("-._")
+    if len(clean) > 80 or clean != signature:
+        clean = clean[:60].strip("-._") + "-" + hashlib.sha256(signature.encode()).hexdigest()[:12]
+    return PREFIX + clean
+
+
+def _client(home: Path, url: str | None) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ConfigError(
+                f"store.chroma_url 형식이 잘못되었습니다: '{url}' (예: http://127.0.0.1:8000)",
+                f"store.chroma_url is not a valid URL: '{url}' (e.g. http://127.0.0.1:8000)",
+            )
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        except Exception as exc:
+            raise ConfigError(
+                f"Chroma 서버에 연결할 수 없습니다: {url} ({exc})", f"Cannot reach the Chroma server at {url}: {exc}"
+            ) from exc
+    path = home / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class VectorStore:
+    """One collection for one embedder signature."""
+
+    def __init__(self, home: Path, signature: str, url: str | None = None):
+        self.home = Path(home)
+        self.url = url
+        self.signature = signature
+        self.name = collection_name(signature)
+        self.client = _client(self.home, url)
+        self.collection = self.client.get_or_create_collection(
+            self.name,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"signature": signature[:500], "owner": "customs-assistant"},
+            embedding_function=None,
+        )
+        try:
+            self.batch = max(1, min(int(self.client.get_max_batch_size()), 4000))
+        except Exception:
+            self.batch = 1000
+
+    @property
+    def location(self) -> str:
+        return self.url or str(self.home / "chroma")
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def ids(self) -> list[str]:
+        out: list[str] = []
+        page = 20000
+        offset = 0
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)["ids"]
+            out.extend(got)
+            if len(got) < page:
+                return out
+            offset += page
+
+    def add(self, ids: Sequence[str], embeddings: Any, metadatas: Sequence[dict[str, Any]]) -> None:
+        for i in range(0, len(ids), self.batch):
+            self.collection.upsert(
+                ids=list(ids[i : i + self.batch]),
+                embeddings=embeddings[i : i + self.batch],
+                metadatas=list(metadatas[i : i + self.batch]),
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), self.batch):
+            self.collection.delete(ids=list(ids[i : i + self.batch]))
+
+    def query(self, embedding: Any, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        """(id, cosine similarity) best first."""
+        if k <= 0:
+            return []
+        res = self.collection.query(query_embeddings=[embedding], n_results=k, where=where, include=["distances"])
+        ids = res["ids"][0] if res["ids"] else []
+        dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=False)]
+
+    def other_collections(self) -> list[str]:
+        """Our collections for other (older) embedder signatures."""
+        names = [getattr(c, "name", c) for c in self.client.list_collections()]
+        return [n for n in names if n.startswith(PREFIX) and n != self.name]
+
+    def drop(self, name: str) -> None:
+        self.client.delete_collection(name)
+
+
+def iter_batches(items: Sequence[Any], n: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
