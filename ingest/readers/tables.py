@@ -93,7 +93,7 @@ class _RowShaper:
         if len(cells) < n:
             self.short += 1
             cells = cells + [""] * (n - len(cells))
-        row = dict(zip(self.headers, cells[:n]))
+        row = dict(zip(self.headers, cells[:n], strict=True))
         if len(cells) > n:
             extra = [c for c in cells[n:] if c]
             if extra:
