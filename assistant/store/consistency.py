@@ -72,6 +72,10 @@ def check(index: Index) -> dict[str, Any]:
         if kwset - idset:
             problem("bm25_orphans", "BM25 색인에 삭제된 레코드가 남아 있습니다", "Deleted records left in BM25",
                     list(kwset - idset))
+        stamp = KeywordIndex.read_stamp(index.bm25_root) or {}
+        if stamp.get("tokenizer") != index.tokenizer.signature:
+            problem("bm25_tokenizer", f"BM25 색인이 다른 토크나이저로 만들어졌습니다: {stamp.get('tokenizer')}",
+                    f"BM25 index was built with another tokenizer: {stamp.get('tokenizer')}")
         if kw.generation != gen and not (idset ^ kwset):
             problem("bm25_stale", "BM25 색인이 최신 세대가 아닙니다", "BM25 index is from an older generation")
 

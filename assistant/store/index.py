@@ -114,7 +114,7 @@ class Index:
         return self.db.sources()
 
     def replace_source(self, row: SourceRow, records: list[Record]) -> int:
-        """Replace a file's records in one transaction; 0 (nothing written) when sha and embedder are unchanged.
+        """Replace a file's records in one transaction; 0 (nothing written) when sha, kind and embedder are unchanged.
 
         Record ids are computed with `source_key = row.key`, so every id in the index names its file.
         """
@@ -122,7 +122,8 @@ class Index:
 
         signature = self.embedder_signature()
         old = self.db.source(row.key)
-        if old is not None and old.sha256 == row.sha256 and old.embedder == signature and row.sha256:
+        if (old is not None and row.sha256 and old.sha256 == row.sha256 and old.embedder == signature
+                and old.kind == row.kind):
             return 0
         recs = [r if r.source_key == row.key else replace(r, source_key=row.key) for r in records]
         return self.db.replace_source(replace(row, embedder=signature), recs)
