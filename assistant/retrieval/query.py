@@ -1,0 +1,130 @@
+"""Query understanding (질의 분석): keyword tokens, synonym expansion, article and law mentions.
+
+- tokens: `tokenize(query)` plus the tokens of synonyms from `lexicon.yaml` ("술" adds "주류");
+- articles: explicit article references ("관세법 94조" → ["제94조"]), which the retriever boosts;
+- laws: the known laws (from the index's regulation sources) named in the query, longest match wins
+  ("수입식품안전관리 특별법 시행규칙" names the 시행규칙, not the 특별법), plus short aliases.
+
+>>> laws = LawNames(["관세법_샘플.txt", "수입식품안전관리_특별법_샘플.txt", "수입식품안전관리_특별법_시행규칙_샘플.txt"])
+>>> laws.mentioned("수입식품안전관리 특별법 시행규칙 제44조의3")
+['수입식품안전관리_특별법_시행규칙_샘플.txt']
+>>> laws.mentioned("관세법에서 94조는?")
+['관세법_샘플.txt']
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.text.korean import tokenize
+from assistant.text.normalize import normalize_text
+
+LEXICON = Path(__file__).with_name("lexicon.yaml")
+_ARTICLE_TOKEN = re.compile(r"^제\d+조(?:의\d+)?$")
+_SAMPLE = re.compile(r"[(\[（]?\s*샘플\s*[)\]）]?")
+_SUFFIX = re.compile(r"\.(txt|md|pdf|hwp|hwpx|docx?|csv|tsv|xlsx|json)$", re.I)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    synonyms: dict[str, tuple[str, ...]]
+    law_aliases: dict[str, str]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    import yaml
+
+    data = yaml.safe_load(Path(path or LEXICON).read_text(encoding="utf-8")) or {}
+    syn = {str(k): tuple(str(v) for v in (vals or [])) for k, vals in (data.get("synonyms") or {}).items()}
+    aliases = {str(k): str(v) for k, v in (data.get("law_aliases") or {}).items()}
+    return Lexicon(syn, aliases)
+
+
+def _value_tokens(value: str) -> list[str]:
+    """A synonym adds its whole word when it is one token ("해외직접구매"), not all its sub-parts."""
+    toks = tokenize(value)
+    whole = _squash(value)
+    return [whole] if whole in toks else list(dict.fromkeys(toks))
+
+
+@lru_cache(maxsize=4)
+def _synonym_table(path: str | None = None) -> list[tuple[frozenset[str], tuple[str, ...]]]:
+    lex = load_lexicon(path)
+    table = []
+    for key, values in lex.synonyms.items():
+        key_tokens = frozenset(tokenize(key))
+        extra = tuple(t for v in values for t in _value_tokens(v))
+        if key_tokens and extra:
+            table.append((key_tokens, extra))
+    return table
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", normalize_text(text))
+
+
+def law_key(name: str) -> str:
+    """Comparable law name from a file name or title: "관세법_샘플.txt" → "관세법"."""
+    name = _SUFFIX.sub("", name or "").replace("_", " ")
+    return _squash(_SAMPLE.sub(" ", name))
+
+
+class LawNames:
+    """Law names known to the index (regulation source file names), matched inside queries."""
+
+    def __init__(self, sources: list[str], aliases: dict[str, str] | None = None):
+        self.by_key: dict[str, list[str]] = {}
+        for src in sources:
+            key = law_key(src)
+            if len(key) >= 2:
+                self.by_key.setdefault(key, []).append(src)
+        self.aliases = {_squash(a): law_key(t) for a, t in (aliases or {}).items()}
+
+    def mentioned(self, query: str) -> list[str]:
+        q = _squash(query)
+        spans: list[tuple[int, int, str]] = []
+        for key in self.by_key:
+            for m in re.finditer(re.escape(key), q):
+                spans.append((m.start(), m.end(), key))
+        for alias, key in self.aliases.items():
+            if key in self.by_key:
+                for m in re.finditer(re.escape(alias), q):
+                    spans.append((m.start(), m.end(), key))
+        keep = [s for s in spans if not any(o is not s and o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
+                                            for o in spans)]
+        out: list[str] = []
+        for _, _, key in sorted(keep):
+            for src in self.by_key[key]:
+                if src not in out:
+                    out.append(src)
+        return out
+
+
+@dataclass
+class Query:
+    text: str
+    tokens: list[str]  # keyword query (original tokens first, then expansions)
+    articles: list[str] = field(default_factory=list)  # 제94조, 제10조의2
+    laws: list[str] = field(default_factory=list)  # source file names of the laws named
+
+
+_lock = threading.Lock()
+
+
+def analyze(text: str, laws: LawNames | None = None, lexicon_path: str | None = None) -> Query:
+    text = normalize_text(text)
+    tokens = tokenize(text)
+    present = set(tokens)
+    with _lock:
+        table = _synonym_table(lexicon_path)
+    expanded = list(tokens)
+    for key_tokens, extra in table:
+        if key_tokens <= present:
+            expanded.extend(t for t in extra if t not in present)
+    articles = list(dict.fromkeys(t for t in tokens if _ARTICLE_TOKEN.match(t)))
+    return Query(text=text, tokens=expanded, articles=articles, laws=laws.mentioned(text) if laws else [])

@@ -1,0 +1,83 @@
+"""The Retriever over an in-memory index with the real channel contract (see conftest.FakeIndex)."""
+
+from __future__ import annotations
+
+from assistant.retrieval.filters import Filters
+from assistant.retrieval.retriever import Retriever
+from assistant.settings import Settings
+
+
+def make(fake_index, **retrieval):
+    settings = Settings(retrieval=retrieval) if retrieval else Settings()
+    return Retriever(fake_index, settings)
+
+
+def test_colloquial_question_finds_the_article(fake_index):
+    hits = make(fake_index).search("청소년이 들고 온 술도 면세돼?", k=3)
+    assert hits[0].locator.startswith("제96조")
+    assert hits[0].kind == "regulation"
+
+
+def test_paragraph_chunks_of_one_article_are_merged(fake_index):
+    hits = make(fake_index).search("여행자 휴대품 면세 800달러 주류 2병", k=5)
+    top = hits[0]
+    assert top.locator == "제96조"  # merged: ① and ② together
+    assert len(top.ids) == 2 and "800달러" in top.text and "궐련" in top.text
+    assert top.metadata["merged_locators"] == "제96조①, 제96조②"
+    assert top.text.count("관세법(샘플) 제96조") == 1
+    assert sum(1 for h in hits if h.source == top.source and h.article == "제96조") == 1
+
+
+def test_named_article_is_boosted(fake_index):
+    r = make(fake_index)
+    assert r.search("관세법 241조 내용", k=1)[0].locator == "제241조"
+    # 제94조 is also cited inside 제241조; the article itself comes first
+    assert r.search("94조", k=1)[0].locator == "제94조"
+
+
+def test_named_law_prefers_that_law(fake_index):
+    hits = make(fake_index).search("보세화물 관리에 관한 고시 보세사", k=3)
+    assert hits[0].source == "보세화물_관리에_관한_고시_샘플.md"
+
+
+def test_filters_reach_both_channels_and_results(fake_index):
+    r = make(fake_index)
+    f = Filters(kinds=["finding"], year_from=2023)
+    hits = r.search("보세사 공백 방치 특송 목록통관", k=5, filters=f)
+    assert [h.locator for h in hits] == ["지적 2"]
+    assert ("keyword", f) in fake_index.calls and ("vector", f) in fake_index.calls
+
+
+def test_officer_never_sees_findings(fake_index):
+    r = make(fake_index)
+    hits = r.search("보세사 공백을 방치한 사례", k=10, filters=Filters.for_role("officer"))
+    assert hits and all(h.kind != "finding" for h in hits)
+    auditor = r.search("보세사 공백을 방치한 사례", k=10, filters=Filters.for_role("auditor"))
+    assert auditor[0].kind == "finding"
+
+
+def test_safety_net_drops_records_a_channel_let_through(fake_index):
+    class Leaky(type(fake_index)):
+        def keyword_search(self, tokens, k, filters=None):
+            return super().keyword_search(tokens, k, None)  # ignores filters (a broken channel)
+
+    leaky = Leaky(list(fake_index.records.values()))
+    hits = Retriever(leaky, Settings()).search("보세사 방치 사례", k=10, filters=Filters.for_role("officer"))
+    assert all(h.kind != "finding" for h in hits)
+
+
+def test_dense_weight_zero_skips_the_vector_channel(fake_index):
+    make(fake_index, weight_dense=0.0).search("보세구역 반입 신고", k=3)
+    assert not any(c[0] == "vector" for c in fake_index.calls)
+
+
+def test_empty_query_and_k(fake_index):
+    r = make(fake_index)
+    assert r.search("   ") == []
+    assert len(r.search("관세 면제 신고", k=2)) == 2
+
+
+def test_hit_json_has_contract_fields(fake_index):
+    data = make(fake_index).search("보세구역 반입 신고", k=1)[0].to_json()
+    for key in ("source", "locator", "title", "kind", "score", "text", "metadata"):
+        assert key in data
