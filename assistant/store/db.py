@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE TABLE IF NOT EXISTS records (
   id TEXT PRIMARY KEY, source_key TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL,
   locator TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL, metadata TEXT NOT NULL,
-  ordinal INTEGER NOT NULL
+  ordinal INTEGER NOT NULL, record_key TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS records_source_key ON records(source_key);
 CREATE INDEX IF NOT EXISTS records_kind ON records(kind);
@@ -107,6 +107,9 @@ class Database:
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
                     c.execute(stmt)
+            cols = {r[1] for r in c.execute("PRAGMA table_info(records)")}
+            if "record_key" not in cols:  # homes made by the first version of this module
+                c.execute("ALTER TABLE records ADD COLUMN record_key TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         with self._lock:
@@ -173,12 +176,18 @@ class Database:
                 unique.append(r)
         with self.transaction() as c:
             self._delete_source(c, row.key)
+            clash = self._ids_of_other_files(c, row.key, [r.id for r in unique])
+            if clash:
+                from assistant.errors import BadInputFile
+
+                raise BadInputFile(row.path, f"다른 파일과 같은 레코드 id가 있습니다 ({clash[0]}): 레코드의 source_key를 파일마다 다르게 지정하세요",
+                                   f"record id already used by another file ({clash[0]}); set a per-file source_key")
             c.executemany(
-                "INSERT INTO records(id, source_key, kind, source, locator, title, text, metadata, ordinal) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO records(id, source_key, kind, source, locator, title, text, metadata, ordinal, record_key) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
                     (r.id, row.key, r.kind, r.source, r.locator, r.title, r.text,
-                     json.dumps(r.metadata, ensure_ascii=False, sort_keys=True), r.ordinal)
+                     json.dumps(r.metadata, ensure_ascii=False, sort_keys=True), r.ordinal, r.source_key)
                     for r in unique
                 ],
             )
@@ -223,6 +232,15 @@ class Database:
         return len(ids)
 
     @staticmethod
+    def _ids_of_other_files(c: Any, key: str, ids: list[str]) -> list[str]:
+        out: list[str] = []
+        for chunk in _chunks(ids, 500):
+            rows = c.execute(f"SELECT id FROM records WHERE id IN ({','.join('?' * len(chunk))}) AND source_key != ?",
+                             (*chunk, key)).fetchall()
+            out.extend(r[0] for r in rows)
+        return out
+
+    @staticmethod
     def _delete_source(c: Any, key: str) -> int:
         c.execute("DELETE FROM tokens WHERE id IN (SELECT id FROM records WHERE source_key=?)", (key,))
         for table in ("products", "product_barcodes", "ingredients"):
@@ -265,7 +283,7 @@ class Database:
         found: dict[str, Record] = {}
         for chunk in _chunks(list(dict.fromkeys(ids)), 500):
             rows = self.query(
-                "SELECT id, kind, source, locator, title, text, metadata, source_key, ordinal FROM records "
+                "SELECT id, kind, source, locator, title, text, metadata, record_key, ordinal FROM records "
                 f"WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )

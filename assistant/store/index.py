@@ -116,7 +116,7 @@ class Index:
     def replace_source(self, row: SourceRow, records: list[Record]) -> int:
         """Replace a file's records in one transaction; 0 (nothing written) when sha, kind and embedder are unchanged.
 
-        Record ids are computed with `source_key = row.key`, so every id in the index names its file.
+        Records are stored as given (their `id` is kept); `row.key` ties them to the file for deletion.
         """
         from dataclasses import replace
 
@@ -125,8 +125,7 @@ class Index:
         if (old is not None and row.sha256 and old.sha256 == row.sha256 and old.embedder == signature
                 and old.kind == row.kind):
             return 0
-        recs = [r if r.source_key == row.key else replace(r, source_key=row.key) for r in records]
-        return self.db.replace_source(replace(row, embedder=signature), recs)
+        return self.db.replace_source(replace(row, embedder=signature), records)
 
     def remove_source(self, key: str) -> int:
         return self.db.remove_source(key)

@@ -39,6 +39,18 @@ def simple_tokenizer() -> Tokenizer:
     return Tokenizer("simple-regex-v1", simple_tokenize)
 
 
+def _source_hash(module: object) -> str:
+    """Hash of the tokenizer's source, so an edited tokenizer rebuilds BM25 instead of mismatching queries."""
+    import hashlib
+    import inspect
+
+    try:
+        path = inspect.getsourcefile(module)  # type: ignore[arg-type]
+        return hashlib.sha256(open(path, "rb").read()).hexdigest()[:12] if path else "1"  # noqa: SIM115
+    except (OSError, TypeError):
+        return "1"
+
+
 def resolve_tokenizer() -> Tokenizer:
     try:
         from assistant.text import korean
@@ -47,6 +59,6 @@ def resolve_tokenizer() -> Tokenizer:
     fn = getattr(korean, "tokenize", None)
     if fn is None:
         return simple_tokenizer()
-    version = getattr(korean, "TOKENIZER_VERSION", getattr(korean, "VERSION", "1"))
+    version = getattr(korean, "TOKENIZER_VERSION", None) or _source_hash(korean)
     many = getattr(korean, "tokenize_many", None)
     return Tokenizer(f"korean-{version}", fn, many)
