@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.document import Block
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_FILE_NAME = re.compile(r"\.(html?|pdf|hwpx?|docx?|txt|xlsx?)$|^(file|https?)://", re.IGNORECASE)
 
 
 def clean_line(text: str) -> str:
@@ -21,7 +22,8 @@ def guess_title(blocks: list[Block], path: Path, meta_title: str | None = None) 
     """Metadata title when it looks real, else the first short non-empty line, else the file stem."""
     if meta_title:
         t = meta_title.strip()
-        if t and len(t) <= 120 and not t.lower().startswith(("microsoft word", "untitled", "제목 없음")):
+        looks_like_file = bool(_FILE_NAME.search(t))
+        if t and len(t) <= 120 and not looks_like_file and not t.lower().startswith(("microsoft word", "untitled", "제목 없음")):
             return t
     for block in blocks[:20]:
         for line in block.text.split("\n"):

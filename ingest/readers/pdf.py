@@ -62,11 +62,17 @@ def join_broken_lines(text: str) -> str:
 
 def read_pdf(path: Path, limits: Limits | None = None) -> Document:
     from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
-
     lim = current(limits)
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise BadInputFile(path, "빈 파일입니다(0바이트).", "empty file (0 bytes)")
+    with open(path, "rb") as fh:
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        # pypdf would often recover the first pages of a cut file; a silent partial read is worse
+        raise BadInputFile(path, "PDF 파일이 잘렸습니다(끝 표시 %%EOF가 없음). 원본 파일을 다시 받아 넣어 주세요.",
+                           "truncated PDF (no %%EOF marker at the end)")
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
@@ -80,8 +86,7 @@ def read_pdf(path: Path, limits: Limits | None = None) -> Document:
         n_pages = len(reader.pages)
     except ProtectedDocument:
         raise
-    except (PdfReadError, PdfStreamError, FileNotDecryptedError, ValueError, KeyError, TypeError,
-            AttributeError, IndexError, OSError, RecursionError, AssertionError, ZeroDivisionError) as exc:
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on hostile input; all mean "corrupt"
         raise BadInputFile(path, f"PDF 구조가 손상되었거나 잘린 파일입니다: {type(exc).__name__}",
                            f"corrupt or truncated PDF: {exc}") from exc
     if n_pages == 0:
