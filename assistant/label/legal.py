@@ -1,0 +1,70 @@
+"""Legal basis for a verdict (법적 근거), retrieved from the regulations in the store.
+
+The searcher is injected (anything with `search(query, k, filters) -> hits` with source/locator/title/
+text, i.e. `assistant.retrieval.Retriever`), and results are cached per basis type, so a label check
+pays for retrieval once per process, not per photo. With no regulations indexed the list is empty
+and `note` says why.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+QUERIES: dict[str, list[str]] = {
+    # listed product: hold at customs (관세법 제237조) and the import block (수입식품안전관리 특별법 제25조의3)
+    "product": ["관세법 제237조 통관의 보류 국민 보건 위해", "수입식품안전관리 특별법 제25조의3 위해식품 국내 반입 차단"],
+    # blocked ingredient: the import block and its enforcement rule (시행규칙 제44조의3)
+    "ingredient": ["수입식품안전관리 특별법 제25조의3 반입 차단 원료 성분", "시행규칙 제44조의3 반입차단 원료 성분",
+                   "관세법 제237조 통관의 보류"],
+    # the self-use limit (자가사용 인정기준: 건강기능식품 6병)
+    "self_use": ["자가사용 인정기준 건강기능식품 6병"],
+}
+BASIS_QUERIES = {"product": ["product", "self_use"], "ingredient": ["ingredient", "self_use"],
+                 "none": ["self_use"], "unreadable": []}
+NO_REGULATIONS_NOTE = "규정이 색인되어 있지 않아 법적 근거를 표시할 수 없습니다 (python -m ingest로 규정 추가)"
+
+
+class Searcher(Protocol):
+    def search(self, query: str, k: int = 5, filters: Any = None) -> list[Any]: ...
+
+
+class LegalBasis:
+    def __init__(self, searcher: Searcher | None, k: int = 2, max_chars: int = 300):
+        self.searcher = searcher
+        self.k = k
+        self.max_chars = max_chars
+        self._cache: dict[str, list[dict]] = {}
+
+    def _search(self, group: str) -> list[dict]:
+        if group in self._cache:
+            return self._cache[group]
+        from assistant.retrieval.filters import Filters
+
+        out: list[dict] = []
+        for q in QUERIES[group]:
+            try:
+                hits = self.searcher.search(q, k=self.k, filters=Filters(kinds=["regulation"])) if self.searcher else []
+            except Exception:  # an empty or unsynced index must not break the label check
+                hits = []
+            for h in hits:
+                text = str(getattr(h, "text", ""))
+                out.append({"source": h.source, "locator": h.locator, "title": getattr(h, "title", ""),
+                            "text": text[: self.max_chars] + ("…" if len(text) > self.max_chars else ""),
+                            "topic": group, "query": q})
+        self._cache[group] = out
+        return out
+
+    def for_basis(self, basis: str) -> tuple[list[dict], str | None]:
+        """(legal_basis items, note) for a Decision.basis."""
+        groups = BASIS_QUERIES.get(basis, [])
+        if not groups:
+            return [], None
+        items: list[dict] = []
+        seen: set[tuple[str, str]] = set()
+        for g in groups:
+            for item in self._search(g):
+                key = (item["source"], item["locator"])
+                if key not in seen:
+                    seen.add(key)
+                    items.append(item)
+        return items, (None if items else NO_REGULATIONS_NOTE)

@@ -1,0 +1,330 @@
+"""Matching what was read against the lists (목록 대조): barcode → product name (+ manufacturer) → ingredients.
+
+The `NameIndex` is built once per list snapshot (cached by `Index.generation()` in the checker):
+- products by barcode (exact; UPC-A/EAN-13/UPC-E forms folded together);
+- product names and manufacturers as compact keys (normalize.compact) for rapidfuzz partial matching;
+- ingredient terms: every blocked-list name (Korean, English, other names incl. Chinese/Japanese) and
+  every hazardous ingredient detected in listed products, widened with the built-in multilingual aliases
+  (substances.py). Released entries (status N) never produce a term.
+
+OCR text is matched as a *compact stream* (letters and digits of all words concatenated, so OCR
+spacing and line breaks don't matter) with a map back to the words, so each hit carries the words
+it rests on and their confidence. Tolerance grows with term length (edits allowed: 0 below 8 Latin
+letters or 5 Hangul/Han/kana characters, then 1, then 2), and short terms must stand as whole words,
+so "MK" in "MKL-ready" or a 2-syllable name inside a longer word does not count.
+
+Deliberate simplification: names are matched on the whole label text, not only the parsed sections;
+parse.py supplies the manufacturer and the ingredient list for evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from assistant.label.barcode import Barcode, barcode_keys
+from assistant.label.normalize import base_normalize, compact, compact_keep_salts, script_of, split_names
+from assistant.label.ocr import OcrPass, OcrWord
+from assistant.label.snapshot import ListSnapshot
+from assistant.label.substances import SUBSTANCE_ALIASES
+
+NAME_STRONG = 90.0  # product name score for a hazard (with enough length / manufacturer / line coverage)
+NAME_REVIEW = 82.0  # below this a name similarity is not reported
+LINE_COVERAGE = 0.6  # matched name must be most of its OCR line(s) to count as strong
+INGREDIENT_CONF = 60.0  # mean OCR word confidence for an ingredient read to be "good"
+_MIN_LEN = {"latin": 3, "hangul": 2, "han": 2, "kana": 3, "mixed": 3}
+_WORD_SUFFIX_KO = "추출|분말|엑스|가루|잎|뿌리|줄기|성분|함유"
+
+
+@dataclass
+class Term:
+    key: str  # compact form
+    script: str
+    display: str  # the name as written in the list
+    canonical: str  # Korean list name (name_ko / INGR_NM_LST item)
+    source: str
+    locator: str
+    entry: dict[str, Any]
+    origin: str  # "ingredient-list" | "hazard-list"
+
+    @property
+    def allowed_edits(self) -> int:
+        n = len(self.key)
+        if self.script == "latin" or self.script == "mixed":
+            return 0 if n < 8 else 1 if n < 14 else 2
+        return 0 if n < 5 else 1 if n < 10 else 2
+
+    @property
+    def needs_boundary(self) -> bool:
+        return (self.script in ("latin", "mixed") and len(self.key) < 6) or (self.script == "hangul" and len(self.key) <= 2)
+
+
+@dataclass
+class Match:
+    kind: str  # "product" | "ingredient"
+    name: str  # what the list calls it (product name / ingredient name as listed)
+    canonical: str  # product name / Korean ingredient name
+    score: float  # 0-100
+    evidence: str  # human-readable: what was read and how it matched
+    source: str
+    locator: str
+    entry: dict[str, Any]
+    via: str  # "barcode" | "name" | "ingredient"
+    strength: str  # "strong" | "weak"
+    confidence: float | None = None  # mean OCR confidence of the words it rests on
+    read: str = ""  # the OCR words matched
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "name": self.name, "canonical": self.canonical, "score": round(self.score, 1),
+            "evidence": self.evidence, "source": self.source, "locator": self.locator, "entry": self.entry,
+            "via": self.via, "strength": self.strength,
+            "confidence": None if self.confidence is None else round(self.confidence, 1), "read": self.read,
+        }
+
+
+@dataclass
+class Stream:
+    """Compact letters/digits of one OCR pass with a map back to words."""
+
+    words: list[OcrWord]
+    text: str = ""
+    owner: list[int] = field(default_factory=list)
+    spaced: str = ""
+    spaced_owner: list[int] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, words: list[OcrWord]) -> Stream:
+        s = cls(words)
+        parts, owner, sp, sp_owner = [], [], [], []
+        prev_line = None
+        for i, w in enumerate(words):
+            c = compact_keep_salts(w.text)
+            parts.append(c)
+            owner += [i] * len(c)
+            sep = "\n" if prev_line is not None and w.line != prev_line else " "
+            if sp:
+                sp.append(sep)
+                sp_owner.append(-1)
+            b = base_normalize(w.text)
+            sp.append(b)
+            sp_owner += [i] * len(b)
+            prev_line = w.line
+        s.text, s.owner, s.spaced, s.spaced_owner = "".join(parts), owner, "".join(sp), sp_owner
+        return s
+
+    def words_at(self, start: int, end: int, spaced: bool = False) -> list[OcrWord]:
+        own = self.spaced_owner if spaced else self.owner
+        ids = sorted({own[i] for i in range(max(0, start), min(end, len(own))) if own[i] >= 0})
+        return [self.words[i] for i in ids]
+
+
+def _conf(words: list[OcrWord]) -> float | None:
+    vals = [w.conf for w in words if w.conf >= 0]
+    return sum(vals) / len(vals) if vals else None
+
+
+def _names_from(name: str) -> list[str]:
+    """A list name and its parenthesised / bracketed variants: "시부트라민(Sibutramine)" -> both."""
+    out = [name]
+    inner = re.findall(r"[(\[（]([^)\]）]+)[)\]）]", name)
+    outer = re.sub(r"[(\[（][^)\]）]*[)\]）]", " ", name).strip()
+    out += inner + ([outer] if outer and outer != name else [])
+    return out
+
+
+class NameIndex:
+    """Everything the matcher needs from one list snapshot, precomputed."""
+
+    def __init__(self, snapshot: ListSnapshot):
+        self.snapshot = snapshot
+        self.by_barcode: dict[str, list[dict]] = {}
+        self.names: list[tuple[str, dict, str]] = []  # (compact key, product row, display name)
+        self.terms: list[Term] = []
+        self._build_products(snapshot.products)
+        self._build_terms(snapshot)
+        self.name_keys = [k for k, _, _ in self.names]
+        self.fuzzy_terms = [t for t in self.terms if t.allowed_edits > 0]
+        self.fuzzy_keys = [t.key for t in self.fuzzy_terms]
+
+    def _build_products(self, products: list[dict]) -> None:
+        for row in products:
+            for code in split_names(str(row.get("barcode") or "")):
+                for key in barcode_keys(code):
+                    self.by_barcode.setdefault(key, []).append(row)
+            product = str(row.get("product") or "")
+            variants = {product, *(p for p in re.split(r"\s*/\s*", product) if p)} | set(_names_from(product))
+            for v in variants:
+                key = compact(v)
+                if len(key) >= _MIN_LEN.get(script_of(key), 3) + 1:
+                    self.names.append((key, row, v))
+
+    def _build_terms(self, snap: ListSnapshot) -> None:
+        blocked_canon: dict[str, dict] = {}
+        released: set[str] = set()
+        for row in snap.ingredients:
+            status = str(row.get("status") or "Y").strip().upper()
+            names = [str(row.get("name_ko") or ""), str(row.get("name_en") or "")] + split_names(str(row.get("other_names") or ""))
+            names += SUBSTANCE_ALIASES.get(str(row.get("name_ko") or ""), [])
+            keys = {compact(v) for n in names if n for v in _names_from(n)}
+            if status == "N":
+                released |= keys
+                continue
+            canonical = str(row.get("name_ko") or row.get("name_en") or "")
+            blocked_canon[compact(canonical)] = row
+            for n in names:
+                for v in _names_from(n):
+                    self._add_term(v, canonical, row, "ingredient-list")
+        # Ingredients detected in listed products (Korean names), unless released and not re-designated.
+        designated = {t.key for t in self.terms}
+        seen: set[str] = set()
+        for row in snap.products:
+            for name in split_names(str(row.get("ingredients") or "")):
+                ck = compact(name)
+                if not ck or ck in seen or ck in blocked_canon:
+                    continue
+                if ck in released and ck not in designated:
+                    continue
+                seen.add(ck)
+                for alias in [name, *SUBSTANCE_ALIASES.get(name, [])]:
+                    entry = {"ingredient": name, "listed_in": str(row.get("seq") or ""), "product": row.get("product")}
+                    self._add_term(alias, name, {**entry, "_row": row}, "hazard-list")
+
+    def _add_term(self, name: str, canonical: str, row: dict, origin: str) -> None:
+        key = compact(name)
+        script = script_of(key)
+        if len(key) < _MIN_LEN.get(script, 3):
+            return
+        if any(t.key == key and t.canonical == canonical for t in self.terms):
+            return
+        src_row = row.get("_row", row)
+        entry = {k: v for k, v in row.items() if k != "_row"}
+        self.terms.append(Term(key, script, name, canonical, str(src_row.get("source") or ""),
+                               str(src_row.get("locator") or ""), entry, origin))
+
+
+def _product_entry(row: dict) -> dict:
+    keys = ("seq", "product", "manufacturer", "country", "ingredients", "barcode", "registered", "updated", "id")
+    return {k: row[k] for k in keys if row.get(k) not in (None, "")}
+
+
+def match_barcodes(index: NameIndex, barcodes: list[Barcode]) -> list[Match]:
+    out = []
+    for b in barcodes:
+        rows: dict[int, dict] = {}
+        for key in barcode_keys(b.text):
+            for row in index.by_barcode.get(key, []):
+                rows[id(row)] = row
+        for row in rows.values():
+            out.append(Match("product", str(row.get("product") or ""), str(row.get("product") or ""), 100.0,
+                             f"바코드 {b.text} ({b.format}) 일치", str(row.get("source") or ""), str(row.get("locator") or ""),
+                             _product_entry(row), "barcode", "strong", None, b.text))
+    return out
+
+
+def _line_coverage(stream: Stream, words: list[OcrWord], key_len: int) -> float:
+    lines = {w.line for w in words}
+    line_text = "".join(compact_keep_salts(w.text) for w in stream.words if w.line in lines)
+    return key_len / max(1, len(line_text))
+
+
+def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None = None) -> list[Match]:
+    """Fuzzy product names (+ manufacturer) in one OCR pass."""
+    if not stream.text or not index.names:
+        return []
+    out = []
+    for key, score, i in process.extract(stream.text, index.name_keys, scorer=fuzz.partial_ratio,
+                                         score_cutoff=NAME_REVIEW, limit=20):
+        if len(key) > len(stream.text):
+            continue
+        _, row, display = index.names[i]
+        al = fuzz.partial_ratio_alignment(key, stream.text)
+        if al is None:
+            continue
+        words = stream.words_at(al.dest_start, al.dest_end)
+        mfr = compact(str(row.get("manufacturer") or ""))
+        mfr_score = fuzz.partial_ratio(mfr, stream.text) if len(mfr) >= 4 and len(mfr) <= len(stream.text) else 0.0
+        coverage = _line_coverage(stream, words, len(key))
+        strong = score >= NAME_STRONG and (mfr_score >= 85 or (len(key) >= 8 and coverage >= LINE_COVERAGE))
+        read = " ".join(w.text for w in words)
+        ev = f"제품명 '{display}' ≈ 판독 '{read}' (유사도 {score:.0f}"
+        ev += f", 제조사 '{row.get('manufacturer')}' 일치)" if mfr_score >= 85 else ")"
+        out.append(Match("product", display, str(row.get("product") or ""), float(score), ev, str(row.get("source") or ""),
+                         str(row.get("locator") or ""), _product_entry(row), "name", "strong" if strong else "weak",
+                         _conf(words), read))
+    return out
+
+
+def _boundary_pattern(term: Term) -> re.Pattern:
+    norm_chars = [re.escape(c) for c in term.key]
+    body = r"[\s\-.,·]?".join(norm_chars)
+    if term.script == "hangul":
+        return re.compile(rf"(?<![가-힣]){body}(?=[^가-힣]|$|{_WORD_SUFFIX_KO})")
+    return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+
+
+def match_ingredients(index: NameIndex, stream: Stream) -> list[Match]:
+    """Blocked / listed-product ingredients in one OCR pass."""
+    out: list[Match] = []
+    if not stream.text:
+        return out
+    found: set[int] = set()
+    for ti, term in enumerate(index.terms):
+        if term.needs_boundary:
+            m = _boundary_pattern(term).search(stream.spaced)
+            if m:
+                out.append(_ingredient_match(term, 100.0, stream.words_at(m.start(), m.end(), spaced=True)))
+                found.add(ti)
+            continue
+        pos = stream.text.find(term.key)
+        if pos >= 0:
+            out.append(_ingredient_match(term, 100.0, stream.words_at(pos, pos + len(term.key))))
+            found.add(ti)
+    if index.fuzzy_keys:
+        cutoff = min(100.0 * (len(t.key) - t.allowed_edits) / len(t.key) for t in index.fuzzy_terms) - 0.5
+        term_ids = {id(t): n for n, t in enumerate(index.terms)}
+        for key, score, i in process.extract(stream.text, index.fuzzy_keys, scorer=fuzz.partial_ratio,
+                                             score_cutoff=cutoff, limit=None):
+            term = index.fuzzy_terms[i]
+            if term_ids[id(term)] in found or len(key) > len(stream.text):
+                continue
+            need = 100.0 * (len(key) - term.allowed_edits) / len(key) - 0.5
+            if score < need:
+                continue
+            al = fuzz.partial_ratio_alignment(key, stream.text)
+            if al is None:
+                continue
+            out.append(_ingredient_match(term, float(score), stream.words_at(al.dest_start, al.dest_end)))
+    return out
+
+
+def _ingredient_match(term: Term, score: float, words: list[OcrWord]) -> Match:
+    conf = _conf(words)
+    read = " ".join(w.text for w in words)
+    strong = conf is None or conf >= INGREDIENT_CONF  # None: text given directly, not read by OCR
+    what = "반입차단 성분" if term.origin == "ingredient-list" else "위해식품 검출 성분"
+    ev = f"{what} '{term.display}' ≈ 판독 '{read}' (유사도 {score:.0f}, 인식 신뢰도 {conf:.0f})" if conf is not None else \
+        f"{what} '{term.display}' ≈ 판독 '{read}' (유사도 {score:.0f})"
+    return Match("ingredient", term.display, term.canonical, score, ev, term.source, term.locator, term.entry,
+                 "ingredient", "strong" if strong else "weak", conf, read)
+
+
+def match_all(index: NameIndex, passes: list[OcrPass], barcodes: list[Barcode]) -> list[Match]:
+    """All matches, best per list entry, products first then ingredients, strongest first."""
+    matches = match_barcodes(index, barcodes)
+    for p in passes:
+        stream = Stream.build(p.words)
+        matches += match_names(index, stream)
+        matches += match_ingredients(index, stream)
+    best: dict[tuple, Match] = {}
+    rank = {"barcode": 0, "name": 1, "ingredient": 2}
+    for m in matches:
+        k = (m.kind, m.source, m.locator, m.canonical)
+        cur = best.get(k)
+        order = (m.strength == "strong", rank[m.via] == 0, m.score, m.confidence or 0)
+        if cur is None or order > (cur.strength == "strong", rank[cur.via] == 0, cur.score, cur.confidence or 0):
+            best[k] = m
+    return sorted(best.values(), key=lambda m: (m.kind != "product", m.strength != "strong", rank[m.via], -m.score))
