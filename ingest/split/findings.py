@@ -120,6 +120,12 @@ def _field(line: str) -> tuple[str, str] | None:
     return (key, m.group(2)) if key in _FIELD_KEYS else None
 
 
+def _is_title(text: str) -> bool:
+    """A finding title is a short noun phrase; a numbered sentence ("2. …하였다.") is a list item (호)."""
+    t = text.strip()
+    return len(t) <= 100 and not re.search(r"(다|요|음|함|됨|임)\s*[.。]?$", t)
+
+
 def finding_records_from_report(doc: Document, source: str, notes: SplitNotes | None = None) -> list[Record]:
     """One record per numbered finding section of a report; cover fields inherited by each finding."""
     lines = _lines(doc)
@@ -128,7 +134,7 @@ def finding_records_from_report(doc: Document, source: str, notes: SplitNotes | 
     expected = 1
     for line, page in lines:
         m = _HEADING.match(line)
-        if m and int(m.group(1)) == expected and not _field(line):
+        if m and int(m.group(1)) == expected and _is_title(m.group(2)) and not _field(line):
             sections.append((expected, m.group(2).strip(), [(line, page)]))
             expected += 1
         elif sections:

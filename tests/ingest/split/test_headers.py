@@ -1,0 +1,42 @@
+"""Header synonyms and kind detection from headers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.errors import BadInputFile
+from ingest.split.headers import detect_table_kind, normalize_header, require_schema, schema_for
+
+
+def test_normalisation_is_case_space_underscore_insensitive():
+    assert normalize_header("Product_Name") == normalize_header(" product name ") == normalize_header("PRODUCT-NAME")
+    assert normalize_header("\ufeff감사 연도") == normalize_header("감사연도")
+
+
+@pytest.mark.parametrize("headers,kind", [
+    (["감사연도", "감사기관", "감사대상", "감사종류", "지적사항", "내용", "처분", "관련규정", "분야"], "finding"),
+    (["연도", "감사실시기관", "피감기관", "감사구분", "제목", "지적내용", "처분요구", "근거법령", "업무분야"], "finding"),
+    (["Year", "Auditee", "Title", "Disposition"], "finding"),
+    (["SELF_IMPORT_SEQ", "PRDT_NM", "MUFC_NM", "MUFC_CNTRY_NM", "INGR_NM_LST", "BARCD_CTN"], "hazard-list"),
+    (["제품명", "제조사", "제조국", "검출성분", "바코드", "등록일"], "hazard-list"),
+    (["제품명", "업체명", "제조국", "위해성분", "바코드", "등록일"], "hazard-list"),
+    (["Product Name", "Manufacturer", "Country", "Ingredients"], "hazard-list"),
+    (["RAW_IRDNT_NM", "RAW_IRDNT_ENG_NM", "APPN_RELS_DVS"], "ingredient-list"),
+    (["원료명", "영문명", "기타명칭", "지정일"], "ingredient-list"),
+    (["a", "b", "c"], None),
+    (["번호", "이름"], None),
+])
+def test_detect_table_kind(headers, kind):
+    assert detect_table_kind(headers) == kind
+
+
+def test_first_header_wins_and_unknown_ignored():
+    m = schema_for("hazard-list").map(["제품명", "품명", "메모"])
+    assert m == {"제품명": "product"}
+
+
+def test_require_schema_names_file_found_and_expected():
+    with pytest.raises(BadInputFile) as exc:
+        require_schema("lists/x.csv", ["colA", "colB"], "hazard-list")
+    msg = str(exc.value)
+    assert "lists/x.csv" in msg and "colA" in msg and "PRDT_NM" in msg
