@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "scripts" / "regulation_sources"
 FONT_DIR = Path("/usr/share/fonts/truetype/nanum")
-FIXED_DATE = dt.datetime(2025, 3, 15, 9, 0, 0, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2025, 3, 15, 9, 0, 0, tzinfo=dt.UTC)
 ZIP_DATE = (2025, 3, 15, 9, 0, 0)
 
 PDF_DOCS = {
@@ -106,9 +106,7 @@ def build_pdf(stem: str, title: str, out_dir: Path) -> Path:
         pdf.set_font("Nanum", "B" if bold else "", 11.5 if bold else 10.5)
         indent = _indent(line)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(
-            0, 6.2, line.strip(), wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        pdf.multi_cell(0, 6.2, line.strip(), wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     path = out_dir / f"{stem}.pdf"
     pdf.output(str(path))
     return path
@@ -117,7 +115,9 @@ def build_pdf(stem: str, title: str, out_dir: Path) -> Path:
 def _pdf_table(pdf, rows: list[list[str]]) -> None:
     pdf.set_font("Nanum", "", 9.5)
     width = max(len(r) for r in rows)
-    with pdf.table(col_widths=(18, 34, 42, 50)[:width], line_height=6.5, first_row_as_headings=False) as table:
+    with pdf.table(
+        col_widths=(18, 34, 42, 50)[:width], line_height=6.5, first_row_as_headings=False
+    ) as table:
         for r in rows:
             row = table.row()
             for cell in r + [""] * (width - len(r)):
