@@ -30,6 +30,8 @@ _STRUCTURAL = re.compile(
 # most likely a real word boundary, so it is kept
 _WORD_FINAL = set("은는을를에의와며및등")
 _SENTENCE_END = tuple(".。!?:;)]」』>”’")
+# some fonts (e.g. NanumGothic printed by Chromium) map the space glyph to U+0001 in ToUnicode
+_CONTROLS_TO_SPACE = {c: " " for c in range(32) if chr(c) not in "\n\t"}
 
 
 def join_broken_lines(text: str) -> str:
@@ -107,7 +109,7 @@ def read_pdf(path: Path, limits: Limits | None = None) -> Document:
         except Exception:  # noqa: BLE001 - one broken page must not lose the document
             failed += 1
             continue
-        text = join_broken_lines(clean_line(raw))
+        text = join_broken_lines(clean_line(raw.translate(_CONTROLS_TO_SPACE)))
         if text:
             blocks.append(Block(text=text, page=number))
     if failed == n_pages:
