@@ -1,9 +1,10 @@
 """PDF reader (pypdf): one Block per page with its page number; Korean words broken across lines
 are joined back.  # PDF
 
-Line joining is deliberately conservative (no dictionary): two lines are joined with no space only
-when the first ends in a Hangul syllable that is not a common particle/ending, the second starts
-with a Hangul syllable, and the second does not open a new statute unit (제N조, ①, 1., 가., 부칙 …).
+Line joining is deliberately conservative (no dictionary): a line that ends in a Hangul syllable is
+joined to a next line that starts with one, unless the next line opens a new statute unit (제N조,
+①, 1., 가., 부칙 …). The join has no space (a word broken by the PDF) unless the first line ends in
+a common particle/ending (은 는 을 를 에 의 와 며 및 등), where the sentence simply continues.
 Every other line break is kept, so statute structure lines stay on their own lines.
 """
 
@@ -29,7 +30,6 @@ _STRUCTURAL = re.compile(
 # final syllables that usually end a word (particles, connective endings): a break after them is
 # most likely a real word boundary, so it is kept
 _WORD_FINAL = set("은는을를에의와며및등")
-_SENTENCE_END = tuple(".。!?:;)]」』>”’")
 # some fonts (e.g. NanumGothic printed by Chromium) map the space glyph to U+0001 in ToUnicode
 _CONTROLS_TO_SPACE = {c: " " for c in range(32) if chr(c) not in "\n\t"}
 
@@ -48,15 +48,9 @@ def join_broken_lines(text: str) -> str:
                 out.append("")
             continue
         prev = out[-1] if out else ""
-        if (
-            prev
-            and _HANGUL.fullmatch(prev[-1])
-            and _HANGUL.fullmatch(line[0])
-            and prev[-1] not in _WORD_FINAL
-            and not prev.endswith(_SENTENCE_END)
-            and not _STRUCTURAL.match(line)
-        ):
-            out[-1] = prev + line
+        if prev and _HANGUL.fullmatch(prev[-1]) and _HANGUL.fullmatch(line[0]) and not _STRUCTURAL.match(line):
+            # inside a word → no space; after a particle the sentence goes on → one space
+            out[-1] = prev + (" " if prev[-1] in _WORD_FINAL else "") + line
         else:
             out.append(line)
     return "\n".join(out).strip()
