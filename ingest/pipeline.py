@@ -36,6 +36,7 @@ FOLDER_KINDS = {
     "hazard_lists": "hazard-list", "hazard_list": "hazard-list", "hazard-list": "hazard-list", "위해식품": "hazard-list",
     "ingredient_lists": "ingredient-list", "ingredient-list": "ingredient-list", "반입차단성분": "ingredient-list",
 }
+MAX_ROWS_PER_FILE = 200_000  # one file's rows; ~3,300 in the real MFDS list, ~4,000 audit case cards
 IGNORED_NAMES = {"readme.md", "readme.txt", "readme", "thumbs.db", "desktop.ini"}
 
 
@@ -122,10 +123,15 @@ def split_file(path: Path, kind: str | None, hint: str | None, notes: SplitNotes
             raise BadInputFile(path, f"문서 파일({choice.format})은 목록({kind})으로 읽을 수 없습니다. 표(CSV/XLSX/JSON)를 넣어 주세요.",
                                f"a {choice.format} document cannot be read as a {kind}; use a CSV/XLSX/JSON table")
         doc = choice.read(path, None)
+        _reader_warnings(doc.meta, notes)
         if kind == "finding":
             return kind, finding_records_from_report(doc, source, notes)
         return kind, statute_records(doc, source)
     table = choice.read(path, None)
+    _reader_warnings(table.meta, notes)
+    if not table.headers:
+        raise BadInputFile(path, "표에 머리글도 행도 없습니다(빈 표).", "the table has no headers and no rows")
+    _cap_rows(table, path)
     if not kind:
         if hint == "hazard-list" and is_ingredient_headers(table.headers):
             kind = "ingredient-list"
@@ -145,6 +151,32 @@ def split_file(path: Path, kind: str | None, hint: str | None, notes: SplitNotes
     if kind == "hazard-list":
         return kind, hazard_records(table, source, notes)
     return kind, ingredient_records(table, source, notes)
+
+
+def max_rows_per_file() -> int:
+    raw = os.environ.get("ASSISTANT_MAX_RECORDS_PER_FILE", "")
+    return int(raw) if raw.strip().isdigit() else MAX_ROWS_PER_FILE
+
+
+def _cap_rows(table: Any, path: Path) -> None:
+    """Stop a runaway table (a 1,000,000-row CSV) before it becomes a million records in memory."""
+    cap = max_rows_per_file()
+    rows = table.iter_rows
+
+    def capped() -> Any:
+        for n, row in enumerate(rows(), start=1):
+            if n > cap:
+                raise BadInputFile(path, f"행이 너무 많습니다({cap:,}행 초과). 파일을 나누거나 ASSISTANT_MAX_RECORDS_PER_FILE을 늘리세요.",
+                                   f"too many rows (over {cap:,}); split the file or raise ASSISTANT_MAX_RECORDS_PER_FILE")
+            yield row
+
+    table.iter_rows = capped
+
+
+def _reader_warnings(meta: dict, notes: SplitNotes) -> None:
+    """Readers note ragged rows, row caps and the like in meta["warnings"] (semicolon-joined)."""
+    text = str((meta or {}).get("warnings") or "")
+    notes.warnings.extend(w.strip() for w in text.split(";") if w.strip())
 
 
 @dataclass
