@@ -91,7 +91,11 @@ def read_json(path: Path, limits: Limits | None = None) -> Table:
     headers: dict[str, None] = {}
     for item in items:
         headers.update(dict.fromkeys(str(k) for k in item))
-    rows = [{str(k): _text(v) for k, v in item.items()} for item in items[: lim.max_table_rows]]
+    keys = list(headers)
+    rows = []
+    for item in items[: lim.max_table_rows]:
+        values = {str(k): v for k, v in item.items()}
+        rows.append({k: _text(values.get(k)) for k in keys})
     meta = {"format": "json", "encoding": encoding, "shape": shape}
     if service:
         meta["service"] = service
@@ -100,4 +104,4 @@ def read_json(path: Path, limits: Limits | None = None) -> Table:
     if len(items) > lim.max_table_rows:
         meta["truncated"] = "true"
         meta["warnings"] = f"행이 {lim.max_table_rows:,}개를 넘어 앞부분만 담았습니다"
-    return Table(path=path, headers=list(headers), rows=rows, meta=meta)
+    return Table(path=path, headers=keys, rows=rows, meta=meta)
