@@ -17,6 +17,19 @@ from assistant.errors import ConfigError, MissingExtra
 from assistant.llm.base import Message
 
 
+def json_grammar(schema: dict[str, Any]) -> Any:
+    """GBNF for `schema`, with control characters excluded from strings.
+
+    llama-cpp-python's converter lets a string contain raw control characters, which strict JSON
+    forbids; a random or confused model then produces output `json.loads` rejects.
+    """
+    from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
+
+    gbnf = json_schema_to_gbnf(json.dumps(schema))
+    gbnf = gbnf.replace('char ::= [^"\\\\]', 'char ::= [^"\\\\\\x00-\\x1F\\x7F]')
+    return LlamaGrammar.from_string(gbnf, verbose=False)
+
+
 class LlamaCppLLM:
     mode = "llamacpp"
 
@@ -49,14 +62,12 @@ class LlamaCppLLM:
                     yield text
 
     def complete_json(self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
+        grammar = json_grammar(schema)
         with self._lock:
             out = self._llm.create_chat_completion(
-                messages=messages,
-                max_tokens=max_tokens,
-                temperature=0.0,
-                response_format={"type": "json_object", "schema": schema},
+                messages=messages, max_tokens=max_tokens, temperature=0.0, grammar=grammar
             )
-        return json.loads(out["choices"][0]["message"]["content"] or "{}")
+        return json.loads(out["choices"][0]["message"]["content"] or "{}", strict=False)
 
     def describe(self) -> str:
         return f"llamacpp ({self.path.name})"

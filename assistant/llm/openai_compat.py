@@ -77,7 +77,8 @@ class OpenAICompatLLM:
         except httpx.HTTPError as exc:
             raise self._error(exc) from exc
         content = resp.json()["choices"][0]["message"]["content"] or "{}"
-        return json.loads(content)
+        # Some servers' JSON grammars let raw control characters into strings: accept them.
+        return json.loads(content, strict=False)
 
     def describe(self) -> str:
         return f"openai-compatible ({self.base_url}, model={self.model})"
