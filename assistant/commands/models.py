@@ -1,0 +1,76 @@
+"""`python -m assistant models list|download NAME [--dest DIR]` — the ONLY code path that reaches the
+network, and only when a person runs it. Everything else runs offline with what is on disk.
+
+After a download it prints the settings.yaml lines that switch the assistant to the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+# name: (kind, hub repo, file inside the repo or None for a whole snapshot, note)
+CATALOG: dict[str, tuple[str, str, str | None, str]] = {
+    "qwen2.5-3b-instruct-q4": ("llm", "Qwen/Qwen2.5-3B-Instruct-GGUF", "qwen2.5-3b-instruct-q4_k_m.gguf",
+                               "CPU 권장 (약 2 GB, 2코어에서 느리지만 동작). Apache-2.0 계열 라이선스 확인"),
+    "exaone3.5-2.4b-instruct-q4": ("llm", "LGAI-EXAONE/EXAONE-3.5-2.4B-Instruct-GGUF", "EXAONE-3.5-2.4B-Instruct-Q4_K_M.gguf",
+                                   "CPU 권장, 한국어 우수. 라이선스: EXAONE AI Model License (비상업) — 기관 사용 전 검토"),
+    "qwen2.5-7b-instruct-q4": ("llm", "Qwen/Qwen2.5-7B-Instruct-GGUF", "qwen2.5-7b-instruct-q4_k_m*.gguf",
+                               "GPU 서버 권장 (openai 모드의 llama.cpp server/vLLM으로 여러 직원에게 제공)"),
+    "exaone3.5-7.8b-instruct-q4": ("llm", "LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct-GGUF", "EXAONE-3.5-7.8B-Instruct-Q4_K_M.gguf",
+                                   "GPU 서버 권장, 한국어 우수. 라이선스 검토 필요"),
+    "kure-v1": ("embedding", "nlpai-lab/KURE-v1", None, "한국어 검색 임베딩 (bge-m3 기반, 약 2.3 GB)"),
+    "bge-m3": ("embedding", "BAAI/bge-m3", None, "다국어 임베딩 (약 2.3 GB)"),
+    "multilingual-e5-small": ("embedding", "intfloat/multilingual-e5-small", None, "작은 다국어 임베딩 (약 0.5 GB, CPU에 적합)"),
+    "bge-reranker-v2-m3": ("rerank", "BAAI/bge-reranker-v2-m3", None, "교차 인코더 재순위 (약 2.3 GB)"),
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("models", help="권장 모델 목록/내려받기 (명시적으로 실행할 때만 네트워크 사용)")
+    msub = p.add_subparsers(dest="models_cmd", required=True)
+    msub.add_parser("list", help="권장 모델 목록")
+    d = msub.add_parser("download", help="모델 내려받기 (인터넷 필요)")
+    d.add_argument("name", choices=sorted(CATALOG))
+    d.add_argument("--dest", help="저장 폴더 (기본: <home>/models)")
+    p.set_defaults(func=run)
+
+
+def _settings_lines(kind: str, path: Path) -> str:
+    if kind == "llm":
+        return f"llm:\n  mode: llamacpp\n  model_path: {path}\n"
+    if kind == "embedding":
+        return f"embedding:\n  model: {path}\n"
+    return f"rerank:\n  model: {path}\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from assistant.settings import resolve_home
+
+    if args.models_cmd == "list":
+        for name, (kind, repo, file, note) in CATALOG.items():
+            print(f"{name:30} {kind:10} {repo}{'/' + file if file else ''}\n{'':41}{note}")
+        return 0
+    kind, repo, pattern, _ = CATALOG[args.name]
+    dest = Path(args.dest) if args.dest else resolve_home(args.home) / "models" / args.name
+    dest.mkdir(parents=True, exist_ok=True)
+    os.environ["HF_HUB_OFFLINE"] = "0"  # this command is the explicit exception to offline operation
+    try:
+        import huggingface_hub
+    except ImportError:
+        print("오류: huggingface_hub 패키지가 필요합니다 (pip install huggingface_hub)")
+        return 3
+    print(f"{repo} 내려받는 중 → {dest} (인터넷 연결 필요)")
+    try:
+        local = huggingface_hub.snapshot_download(repo_id=repo, local_dir=str(dest), allow_patterns=[pattern] if pattern else None)
+    except Exception as exc:  # network unreachable, repo renamed, disk full: say so plainly
+        print(f"오류: 내려받지 못했습니다: {exc}\n모델 허브에 연결할 수 없는 환경이면 다른 PC에서 받아 {dest}에 복사하세요.")
+        return 1
+    target = Path(local)
+    if pattern:
+        files = sorted(target.glob(pattern))
+        target = files[0] if files else target
+    print("완료. <home>/settings.yaml에 다음을 추가하세요:\n")
+    print(_settings_lines(kind, target))
+    return 0
