@@ -33,6 +33,7 @@ _SUFFIX = re.compile(r"\.(txt|md|pdf|hwp|hwpx|docx?|csv|tsv|xlsx|json)$", re.I)
 class Lexicon:
     synonyms: dict[str, tuple[str, ...]]
     law_aliases: dict[str, str]
+    query_stopwords: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -42,7 +43,8 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     data = yaml.safe_load(Path(path or LEXICON).read_text(encoding="utf-8")) or {}
     syn = {str(k): tuple(str(v) for v in (vals or [])) for k, vals in (data.get("synonyms") or {}).items()}
     aliases = {str(k): str(v) for k, v in (data.get("law_aliases") or {}).items()}
-    return Lexicon(syn, aliases)
+    stop = frozenset(str(w) for w in (data.get("query_stopwords") or []))
+    return Lexicon(syn, aliases, stop)
 
 
 def _value_tokens(value: str) -> list[str]:
@@ -118,7 +120,8 @@ _lock = threading.Lock()
 
 def analyze(text: str, laws: LawNames | None = None, lexicon_path: str | None = None) -> Query:
     text = normalize_text(text)
-    tokens = tokenize(text)
+    stop = load_lexicon(lexicon_path).query_stopwords
+    tokens = [t for t in tokenize(text) if t not in stop]
     present = set(tokens)
     with _lock:
         table = _synonym_table(lexicon_path)

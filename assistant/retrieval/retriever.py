@@ -3,11 +3,9 @@
 One search:
 1. analyse the query (`query.py`): tokens + synonyms, explicit articles ("94조"), laws named;
 2. the Index's two channels, each with the filters applied inside (`settings.retrieval.candidates` each);
-3. three small extra rankings over the same candidates, fused with the channels by weighted RRF:
+3. two small extra rankings over the same candidates, fused with the channels by weighted RRF:
    - article: records whose article is the one the query names (in the law it names, if any),
-   - law: candidates from the law the query names,
-   - title: candidates whose article/finding title shares words with the query
-     (titles state what an article is about; a body merely mentions many things);
+   - law: candidates from the law the query names;
 4. chunks of one article (제5조①, 제5조②) are merged into one article-level hit;
 5. optionally a cross-encoder reorders the head (`rerank.model`).
 
@@ -17,8 +15,6 @@ both channels by the Index; results are checked against the filters once more as
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from assistant.retrieval.fusion import rrf
@@ -36,9 +32,11 @@ if TYPE_CHECKING:
 # Weights of the extra rankings, on the scale of settings.retrieval.weight_keyword/_dense (1.0).
 WEIGHT_ARTICLE = 2.0  # the article the officer named outranks everything else
 WEIGHT_LAW = 0.5
-WEIGHT_TITLE = 0.75
 ARTICLE_CANDIDATES = 20
-_TITLE_CACHE_MAX = 200_000
+# The built-in hashed n-gram embedder matches spelling, not meaning: on the benchmark questions it
+# lowered recall@1 at equal weight (0.76 → 0.70 on 180 questions), so with no embedding model it only breaks ties
+# and answers queries the keyword channel cannot (weight × 0.1).
+HASHED_DENSE_SCALE = 0.1
 
 __all__ = ["Hit", "Retriever", "build_retriever"]
 
@@ -49,8 +47,6 @@ class Retriever:
         self.settings = settings
         self.reranker = reranker
         self._laws: tuple[int, LawNames] | None = None
-        self._titles: OrderedDict[str, frozenset[str]] = OrderedDict()
-        self._lock = threading.Lock()
 
     # --- public -----------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
@@ -66,6 +62,11 @@ class Retriever:
 
             hits = rerank(self.reranker, q.text, hits, max(k, self.settings.rerank.candidates))
         return hits[:k]
+
+    def dense_weight(self) -> float:
+        """settings.retrieval.weight_dense, scaled down for the built-in hashed embedder (see module doc)."""
+        w = self.settings.retrieval.weight_dense
+        return w * HASHED_DENSE_SCALE if not self.settings.embedding.model else w
 
     def analyze(self, query: str) -> Query:
         return analyze(query, self._law_names())
@@ -84,7 +85,8 @@ class Retriever:
         cfg = self.settings.retrieval
         n = cfg.candidates
         keyword = [i for i, _ in self.index.keyword_search(q.tokens, n, filters)] if q.tokens else []
-        dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if cfg.weight_dense > 0 else []
+        w_dense = self.dense_weight()
+        dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if w_dense > 0 else []
         named = [i for i, _ in self.index.keyword_search(q.articles, ARTICLE_CANDIDATES, filters)] if q.articles else []
         ids = list(dict.fromkeys(keyword + dense + named))
         records = {r.id: r for r in self.index.get(ids)} if ids else {}
@@ -92,7 +94,7 @@ class Retriever:
             records = {i: r for i, r in records.items() if filters.matches(r.kind, r.source, r.metadata)}
         keyword = [i for i in keyword if i in records]
         dense = [i for i in dense if i in records]
-        base = rrf([keyword, dense], [cfg.weight_keyword, cfg.weight_dense], cfg.rrf_k)
+        base = rrf([keyword, dense], [cfg.weight_keyword, w_dense], cfg.rrf_k)
         base_order = [i for i, _ in base]
         laws = set(q.laws)
         article_rank = [
@@ -103,35 +105,12 @@ class Retriever:
             and (not laws or records[i].source in laws)
         ]
         law_rank = [i for i in base_order if records[i].source in laws] if laws else []
-        title_rank = self._title_rank(q, base_order, records)
         fused = rrf(
-            [keyword, dense, list(dict.fromkeys(article_rank)), law_rank, title_rank],
-            [cfg.weight_keyword, cfg.weight_dense, WEIGHT_ARTICLE, WEIGHT_LAW, WEIGHT_TITLE],
+            [keyword, dense, list(dict.fromkeys(article_rank)), law_rank],
+            [cfg.weight_keyword, w_dense, WEIGHT_ARTICLE, WEIGHT_LAW],
             cfg.rrf_k,
         )
         return fused, records
-
-    def _title_tokens(self, record: Record) -> frozenset[str]:
-        cached = self._titles.get(record.id)
-        if cached is None:
-            from assistant.text.korean import tokenize
-
-            title = str(record.metadata.get("article_title") or "") or record.title
-            cached = frozenset(tokenize(title))
-            with self._lock:
-                self._titles[record.id] = cached
-                if len(self._titles) > _TITLE_CACHE_MAX:
-                    self._titles.popitem(last=False)
-        return cached
-
-    def _title_rank(self, q: Query, order: list[str], records: dict[str, Record]) -> list[str]:
-        wanted = set(q.tokens)
-        scored = []
-        for pos, i in enumerate(order):
-            overlap = len(wanted & self._title_tokens(records[i]))
-            if overlap:
-                scored.append((-overlap, pos, i))
-        return [i for _, _, i in sorted(scored)]
 
     @staticmethod
     def _merge(fused: list[tuple[str, float]], records: dict[str, Record]) -> list[Hit]:
