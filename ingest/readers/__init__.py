@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from assistant.errors import BadInputFile, UnsupportedFormat
 from ingest.document import Document, Table
-from ingest.readers.limits import Limits
+from ingest.readers.limits import ZIP_ERRORS, Limits
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DOCUMENT_SUFFIXES = {".pdf": "pdf", ".hwp": "hwp", ".hwpx": "hwpx", ".txt": "txt", ".md": "md",
@@ -48,7 +48,7 @@ def _sniff_zip(path: Path) -> str:
                 return "xlsx"
             if "word/document.xml" in names:
                 raise _unsupported(path, "DOCX(워드) 문서 — HWPX/PDF/TXT로 저장해 넣어 주세요")
-    except zipfile.BadZipFile as exc:
+    except ZIP_ERRORS as exc:
         raise BadInputFile(path, f"압축(zip) 구조가 손상되었습니다: {exc}", f"corrupt zip container: {exc}") from exc
     raise _unsupported(path, "알 수 없는 zip 압축 파일")
 

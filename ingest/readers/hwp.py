@@ -150,7 +150,7 @@ def read_hwp(path: Path, limits: Limits | None = None) -> Document:
     lim = current(limits)
     try:
         ole = olefile.OleFileIO(str(path))
-    except (OSError, ValueError, IndexError, struct.error, RecursionError, MemoryError) as exc:
+    except Exception as exc:  # noqa: BLE001 - olefile raises many types on hostile input; all mean "corrupt"
         raise BadInputFile(path, f"HWP(OLE) 구조가 손상되었습니다: {exc}", f"corrupt HWP (OLE) container: {exc}") from exc
     with ole:
         try:
@@ -177,6 +177,8 @@ def read_hwp(path: Path, limits: Limits | None = None) -> Document:
             blocks: list[Block] = []
             furniture: list[str] = []
             for entry in sections:
+                if ole.get_size(entry) > lim.max_hwp_stream:
+                    raise BadInputFile(path, "HWP 본문 스트림이 너무 큽니다.", "HWP body stream too large")
                 raw = ole.openstream(entry).read()
                 data = _inflate(raw, path, lim) if flags & FLAG_COMPRESSED else raw
                 parser = _SectionParser()
@@ -187,7 +189,8 @@ def read_hwp(path: Path, limits: Limits | None = None) -> Document:
                 furniture.extend(parser.furniture)
         except (BadInputFile, ProtectedDocument, UnsupportedFormat):
             raise
-        except (OSError, ValueError, IndexError, struct.error, zlib.error, EOFError) as exc:
+        except (OSError, ValueError, IndexError, struct.error, zlib.error, EOFError, OverflowError,
+                TypeError, KeyError) as exc:  # olefile on a damaged directory/FAT
             raise BadInputFile(path, f"HWP 문서가 손상되었습니다: {exc}", f"corrupt HWP: {exc}") from exc
     meta = {"format": "hwp", "sections": str(len(sections))}
     if furniture:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from assistant.errors import BadInputFile
 from ingest.document import Block, Document
 from ingest.readers._common import clean_line, guess_title
-from ingest.readers.limits import Limits, open_zip
+from ingest.readers.limits import ZIP_ERRORS, Limits, open_zip
 
 _SECTION = re.compile(r"^Contents/section(\d+)\.xml$", re.IGNORECASE)
 _SKIP = {"secPr", "linesegarray", "parameters"}
@@ -29,7 +29,10 @@ def _local(tag: object) -> str:
 
 
 def _parse(zf: zipfile.ZipFile, name: str, path: Path) -> ET.Element:
-    data = zf.read(name)
+    try:
+        data = zf.read(name)
+    except ZIP_ERRORS as exc:  # bad CRC, truncated or undecodable member…
+        raise BadInputFile(path, f"HWPX 압축 내용({name})이 손상되었습니다: {exc}", f"corrupt HWPX member {name}: {exc}") from exc
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
         raise BadInputFile(path, f"{name}에 DTD/엔티티 선언이 있어 읽지 않습니다(XML 공격 방지).",
                            f"{name} declares a DTD/entities; refused (XML attack guard)")
@@ -131,11 +134,8 @@ def read_hwpx(path: Path, limits: Limits | None = None) -> Document:
                                "no body sections (Contents/section*.xml) in the HWPX")
         blocks: list[Block] = []
         walker = _Walker()
-        try:
-            for name in sections:
-                walker.walk(_parse(zf, name, path), blocks)
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:  # bad CRC, truncated member…
-            raise BadInputFile(path, f"HWPX 압축 내용이 손상되었습니다: {exc}", f"corrupt HWPX member: {exc}") from exc
+        for name in sections:
+            walker.walk(_parse(zf, name, path), blocks)
         meta_title = ""
         if "Contents/content.hpf" in zf.namelist():
             root = _parse(zf, "Contents/content.hpf", path)

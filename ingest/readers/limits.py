@@ -7,13 +7,19 @@ Defaults are generous for real office files; each can be overridden with an envi
 from __future__ import annotations
 
 import os
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from assistant.errors import BadInputFile
 
 MB = 1024 * 1024
+# what `zipfile` raises on corrupt or hostile archives (bad headers, unknown versions/methods,
+# broken deflate streams, CRC mismatches, encrypted members)
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, zlib.error,
+              ValueError, struct.error, KeyError, RuntimeError, OverflowError)
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ def open_zip(path: Path, limits: Limits | None = None) -> zipfile.ZipFile:
     """Open a zip container (HWPX/XLSX) with the bomb check; corrupt → BadInputFile."""
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise BadInputFile(path, f"압축(zip) 구조가 손상되었습니다: {exc}", f"corrupt zip container: {exc}") from exc
     try:
         check_zip(zf, path, limits)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+SHARED_FIXTURES_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures"
 FONT = Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
 
 
