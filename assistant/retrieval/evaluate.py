@@ -120,7 +120,7 @@ def evaluate(name: str, questions: list[Question], search: SearchFn, timed: bool
     return report
 
 
-def retriever_search(retriever, filters=None, kinds_for: Callable[[Question], Any] | None = None) -> SearchFn:
+def retriever_search(retriever, filters=None) -> SearchFn:
     def search(question: str) -> list[tuple[str, str]]:
         return [(h.source, h.locator) for h in retriever.search(question, k=DEPTH, filters=filters)]
 
@@ -137,3 +137,33 @@ def format_table(reports: list[Report]) -> str:
         lines.append(f"{r.name:<44} {j['questions']:>4} {j['recall@1']:>6.3f} {j['recall@5']:>6.3f} "
                      f"{j['mrr']:>6.3f} {p50:>8} {p95:>8}")
     return "\n".join(lines)
+
+
+def protocol_filters(path: Path):
+    """The view each question set is asked from: finding questions are an auditor's findings search
+    (kind = finding); every other set is an officer's question (findings hidden, as for that role)."""
+    from assistant.retrieval.filters import Filters
+
+    if "finding" in Path(path).stem:
+        return Filters(kinds=["finding"])
+    return Filters.for_role("officer")
+
+
+def default_question_files() -> list[Path]:
+    for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        d = root / "bench" / "questions"
+        if d.is_dir() and any(d.glob("*.jsonl")):
+            return sorted(d.glob("*.jsonl"))
+    return []
+
+
+def run_suite(retriever, files: list[Path], unfiltered: bool = False) -> list[Report]:
+    """Evaluate the retriever on each question file (one warm-up query first)."""
+    retriever.search("워밍업 질의 (warm-up)", k=1)
+    reports = []
+    for f in files:
+        questions = load_questions(f)
+        reports.append(evaluate(f"hybrid · {Path(f).stem}", questions, retriever_search(retriever, protocol_filters(f))))
+        if unfiltered:
+            reports.append(evaluate(f"hybrid · {Path(f).stem} · no filter", questions, retriever_search(retriever)))
+    return reports

@@ -1,0 +1,133 @@
+"""`python -m assistant --home H status [--json]` — what is in use (사용 중인 구성) and what is indexed.
+
+Reports the embedder (built-in hashed n-grams or a sentence-transformers path), the reranker, the LLM
+mode, OCR (tesseract version and the languages `tesseract --list-langs` finds), record counts per kind
+and the index sizes on disk. Nothing heavy is loaded: models are described from the settings and the
+files on disk, not instantiated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("status", help="사용 중인 임베더·재순위·LLM·OCR과 색인 현황 (what is in use)")
+    p.add_argument("--json", action="store_true", help="JSON으로 출력")
+    p.set_defaults(func=run)
+
+
+def _model_path_state(value: str | None) -> dict[str, Any]:
+    if not value:
+        return {"configured": False}
+    p = Path(value).expanduser()
+    return {"configured": True, "model": value, "exists": p.exists()}
+
+
+def embedder_info(settings) -> dict[str, Any]:
+    emb = settings.embedding
+    if not emb.model:
+        return {"type": "hashed", "dim": emb.dim, "description": f"내장 해시 n-gram 임베더 (dim={emb.dim}, 가중치 없음)"}
+    info = {"type": "sentence-transformers", **_model_path_state(emb.model)}
+    info["description"] = f"sentence-transformers: {emb.model}" + ("" if info["exists"] else " (로컬 경로 없음: 캐시에서 찾음)")
+    return info
+
+
+def llm_info(settings) -> dict[str, Any]:
+    llm = settings.llm
+    info: dict[str, Any] = {"mode": llm.mode}
+    if llm.mode == "llamacpp":
+        info.update(_model_path_state(llm.model_path))
+    elif llm.mode == "openai":
+        info.update({"base_url": llm.base_url, "model": llm.model})
+    return info
+
+
+def ocr_info(settings) -> dict[str, Any]:
+    cmd = settings.ocr.tesseract_cmd
+    exe = shutil.which(cmd)
+    if not exe:
+        return {"tesseract": None, "available": False, "languages": [], "wanted": list(settings.ocr.languages)}
+    try:
+        ver = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10)
+        version = (ver.stdout or ver.stderr).splitlines()[0].strip() if (ver.stdout or ver.stderr) else ""
+        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=10)
+        found = [ln.strip() for ln in (langs.stdout or "").splitlines()[1:] if ln.strip()]
+    except (OSError, subprocess.SubprocessError):
+        return {"tesseract": exe, "available": False, "languages": [], "wanted": list(settings.ocr.languages)}
+    wanted = list(settings.ocr.languages)
+    return {"tesseract": exe, "available": True, "version": version, "languages": found, "wanted": wanted,
+            "missing": [lang for lang in wanted if lang not in found]}
+
+
+def collect(settings, role: str | None = None) -> dict[str, Any]:
+    from assistant.records import KINDS
+    from assistant.retrieval.filters import Filters
+    from assistant.store.index import Index
+
+    index = Index(settings, auto_sync=False)
+    try:
+        counts = index.counts()
+        disk = index.disk_usage()
+        generation = index.generation()
+    finally:
+        index.close()
+    visible = set(Filters.for_role(role).allowed_kinds(KINDS))
+    return {
+        "home": str(settings.home),
+        "embedder": embedder_info(settings),
+        "reranker": {"type": "cross-encoder", **_model_path_state(settings.rerank.model)}
+        if settings.rerank.model else {"type": "none", "configured": False},
+        "llm": llm_info(settings),
+        "ocr": ocr_info(settings),
+        "records": {k: v for k, v in counts.items() if k in visible},
+        "disk_bytes": disk,
+        "generation": generation,
+    }
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def run(args: argparse.Namespace) -> int:
+    from assistant.records import KIND_LABELS_KO
+    from assistant.settings import load_settings
+
+    info = collect(load_settings(args.home), getattr(args, "role", None))
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    ko = args.lang == "ko"
+    rer = info["reranker"]
+    llm = info["llm"]
+    ocr = info["ocr"]
+    lines = [
+        (("데이터 폴더" if ko else "home"), info["home"]),
+        (("임베더" if ko else "embedder"), info["embedder"]["description"]),
+        (("재순위" if ko else "reranker"), rer.get("model", "사용 안 함" if ko else "none")),
+        ("LLM", llm["mode"] + (f" ({llm.get('model') or llm.get('base_url') or ''})" if llm["mode"] != "none" else "")),
+        ("OCR", f"{ocr.get('version', '')} · {', '.join(ocr['languages'])}" if ocr["available"]
+         else ("tesseract 없음" if ko else "tesseract not found")),
+    ]
+    if ocr.get("missing"):
+        lines.append(("OCR 누락 언어" if ko else "OCR missing", ", ".join(ocr["missing"])))
+    for kind, n in info["records"].items():
+        lines.append(((KIND_LABELS_KO.get(kind, kind) if ko else kind), str(n)))
+    disk = info["disk_bytes"]
+    lines.append((("색인 크기" if ko else "index size"), " · ".join(f"{k} {_mb(v)}" for k, v in disk.items())))
+    width = max(_width(k) for k, _ in lines)
+    for k, v in lines:
+        print(k + " " * (width - _width(k)) + "  " + v)
+    return 0
