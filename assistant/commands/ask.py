@@ -43,7 +43,7 @@ def _print_answer(ans, as_json: bool) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from assistant.answer import build_answerer
-    from assistant.retrieval import build_retriever
+    from assistant.retrieval.retriever import build_retriever
     from assistant.retrieval.filters import Filters
     from assistant.settings import load_settings
 
