@@ -25,9 +25,10 @@ def guess_title(blocks: list[Block], path: Path, meta_title: str | None = None) 
         looks_like_file = bool(_FILE_NAME.search(t))
         if t and len(t) <= 120 and not looks_like_file and not t.lower().startswith(("microsoft word", "untitled", "제목 없음")):
             return t
-    for block in blocks[:20]:
+    early = blocks[:20]
+    for block in [b for b in early if b.kind != "table_row"] or early:
         for line in block.text.split("\n"):
             line = line.strip().lstrip("#").strip()
             if line:
-                return line if len(line) <= 100 else path.stem
+                return line if len(line) <= 60 else path.stem
     return path.stem

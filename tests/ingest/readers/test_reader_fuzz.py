@@ -11,11 +11,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import SHARED_FIXTURES_DIR, make_text_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import BadInputFile
-from conftest import SHARED_FIXTURES_DIR, make_text_pdf
 from ingest.document import Document, Table
 from ingest.readers import read_document, read_table, reader_for
 

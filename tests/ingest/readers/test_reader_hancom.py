@@ -197,3 +197,19 @@ def test_truncated_hwp_and_hwpx_and_non_hwp_ole(shared_fixtures, tmp_path):
     doc_like.write_bytes(bytes(data))
     with pytest.raises(UnsupportedFormat, match="HWP"):
         read_document(doc_like)
+
+
+def test_hwpx_manifest_paths_never_leave_the_archive(tmp_path):
+    """A manifest pointing outside the package (../../etc/passwd) and a member named ../x are ignored."""
+    hpf = (b'<opf:package xmlns:opf="http://www.idpf.org/2007/opf/"><opf:manifest>'
+           b'<opf:item id="s0" href="../../etc/passwd"/><opf:item id="s1" href="Contents/section0.xml"/>'
+           b'</opf:manifest><opf:spine><opf:itemref idref="s0"/><opf:itemref idref="s1"/></opf:spine></opf:package>')
+    section = (b'<hs:sec xmlns:hs="s" xmlns:hp="p"><hp:p><hp:run><hp:t>\xec\xa0\x9c1\xec\xa1\xb0 \xeb\xb3\xb8\xeb\xac\xb8'
+               b'</hp:t></hp:run></hp:p></hs:sec>')
+    path = tmp_path / "paths.hwpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in {**_hwpx_members(section), "Contents/content.hpf": hpf,
+                           "../Contents/section1.xml": b"<x/>"}.items():
+            zf.writestr(name, data)
+    doc = read_document(path)
+    assert [b.text for b in doc.blocks] == ["제1조 본문"] and doc.meta["sections"] == "1"
