@@ -207,7 +207,7 @@ def write_xlsx(rows: list[dict]) -> None:
     for f in rows:
         ws.append([f["year"], f["auditor"], f["office"], f["audit_type"], f["title"], f["text"],
                    f["disposition"], f["regulation"], f["field"]])
-    for col, width in zip("ABCDEFGHI", [8, 22, 26, 10, 36, 90, 10, 48, 10]):
+    for col, width in zip("ABCDEFGHI", [8, 22, 26, 10, 36, 90, 10, 48, 10], strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2):
         row[5].alignment = Alignment(wrap_text=True, vertical="top")
@@ -246,7 +246,7 @@ def write_pdf(rows: list[dict], rng: random.Random) -> None:
         doc.multi_cell(0, h, text, new_x="LMARGIN", new_y="NEXT", **kw)
 
     pdf = Report(format="A4")
-    pdf.set_creation_date(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
+    pdf.set_creation_date(dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     pdf.set_title(f"{PDF_YEAR}년 {PDF_ORG} 정기감사 결과 보고서(샘플)")
     pdf.add_font("Nanum", "", str(FONT))
     pdf.add_font("Nanum", "B", str(FONT_BOLD))
@@ -280,7 +280,9 @@ def write_pdf(rows: list[dict], rng: random.Random) -> None:
         unit = f["office"].removeprefix(PDF_ORG).strip()
         line(pdf, 6, f"(업무분야: {f['field']} / 대상부서: {unit})")
         pdf.set_font("Nanum", size=11)
-        sentences = re.split(r"(?<=다\.) ", f["text"])
+        # compact dates in the PDF so a wrapped line never starts with "28. " (it would look like a section number)
+        text = re.sub(r"(\d{4})\. (\d{1,2})\. (\d{1,2})\.", r"\1.\2.\3.", f["text"])
+        sentences = re.split(r"(?<=다\.) ", text)
         has_problem = len(sentences) >= 4 and rng.random() < 0.3
         body, problem = (sentences[:-1], sentences[-1]) if has_problem else (sentences, None)
         line(pdf, 6.5, "가. 현황")
@@ -307,11 +309,12 @@ CONFUSABLE = [
     {"detained_goods", "detained_private_use", "seized_goods", "return_delay"},
     {"hazard_food_block", "food_inspection", "hold_not_applied", "safety_inspection", "prohibited_goods"},
     {"list_clearance_excluded", "self_use_limit", "split_shipment", "us_200", "list_correction", "false_list_company"},
-    {"tax_review", "classification", "dutiable_value", "declaration_correction", "late_declaration"},
+    {"tax_review", "classification", "dutiable_value", "declaration_correction", "late_declaration",
+     "post_clearance_review"},
     {"statute_limit", "arrears", "deadline_calc"},
     {"smuggling_case", "evasion", "false_declaration", "drug_express"},
     {"inventory_check", "overtime_false", "overdue_goods", "lost_cargo_duty"},
-    {"bonded_officer_vacancy", "facility_requirements", "warehouse_cctv", "hospitality", "outside_storage"},
+    {"bonded_officer_vacancy", "bonded_officer_sharing", "warehouse_cctv", "hospitality", "outside_storage"},
 ]
 GROUP = {key: i for i, keys in enumerate(CONFUSABLE) for key in keys}
 
@@ -371,7 +374,7 @@ def write_questions(rng: random.Random, placed: list[list[dict]], total: int = 4
             turn = 3 - turn
     lines = [json.dumps({"id": f"f{i:03d}", "question": q, "source": f["source"], "locator": f["locator"],
                          "finding_title": f["title"], "year": f["year"]}, ensure_ascii=False)
-             for i, (q, f) in enumerate(zip(lines, asked), 1)]
+             for i, (q, f) in enumerate(zip(lines, asked, strict=True), 1)]
     QUESTIONS.parent.mkdir(parents=True, exist_ok=True)
     QUESTIONS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)
