@@ -107,6 +107,8 @@ class Database:
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
                     c.execute(stmt)
+            # random per-home id: keeps homes apart when they share one Chroma server
+            c.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('index_id', lower(hex(randomblob(4))))")
             cols = {r[1] for r in c.execute("PRAGMA table_info(records)")}
             if "record_key" not in cols:  # homes made by the first version of this module
                 c.execute("ALTER TABLE records ADD COLUMN record_key TEXT NOT NULL DEFAULT ''")
@@ -148,6 +150,9 @@ class Database:
 
     def generation(self) -> int:
         return int(self.meta("generation", "0") or 0)
+
+    def index_id(self) -> str:
+        return str(self.meta("index_id", "") or "")
 
     @staticmethod
     def _bump(cur: Any) -> None:

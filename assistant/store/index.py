@@ -84,12 +84,13 @@ class Index:
                 from assistant.store.vectors import VectorStore
 
                 try:
-                    self._vs = VectorStore(self.home, self.embedder_signature(), self.settings.store.chroma_url)
+                    self._vs = VectorStore(self.home, self.embedder_signature(), self.settings.store.chroma_url,
+                                           self.db.index_id())
                 except Exception as exc:
                     if self.settings.store.chroma_url or type(exc).__name__ == "ConfigError":
                         raise
                     self._reset_local_chroma()
-                    self._vs = VectorStore(self.home, self.embedder_signature(), None)
+                    self._vs = VectorStore(self.home, self.embedder_signature(), None, self.db.index_id())
             return self._vs
 
     def _reset_local_chroma(self) -> None:
@@ -184,7 +185,7 @@ class Index:
         from assistant.store.vectors import collection_name
 
         where = self.settings.store.chroma_url or "local"
-        return f"chroma:{where}:{collection_name(self.embedder_signature())}"
+        return f"chroma:{where}:{collection_name(self.embedder_signature(), self.db.index_id())}"
 
     def _refresh(self) -> None:
         """Reload derived indexes when the generation moved; sync first if stale and nobody holds the lock."""

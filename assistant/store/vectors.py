@@ -20,16 +20,18 @@ from assistant.errors import ConfigError
 PREFIX = "rec-"
 
 
-def collection_name(signature: str) -> str:
+def collection_name(signature: str, index_id: str = "") -> str:
     """Chroma-legal name: 3-512 chars of [a-zA-Z0-9._-], alphanumeric at both ends.
 
-    >>> collection_name("hashed-ngram-v1-d512")
-    'rec-hashed-ngram-v1-d512'
+    `index_id` (random, per home) keeps two homes apart on one Chroma server.
+
+    >>> collection_name("hashed-ngram-v1-d512", "ab12cd34")
+    'rec-ab12cd34-hashed-ngram-v1-d512'
     """
     clean = re.sub(r"[^a-zA-Z0-9._-]+", "-", signature).strip("-._")
     if len(clean) > 80 or clean != signature:
         clean = clean[:60].strip("-._") + "-" + hashlib.sha256(signature.encode()).hexdigest()[:12]
-    return PREFIX + clean
+    return f"{PREFIX}{index_id}-{clean}" if index_id else PREFIX + clean
 
 
 def _client(home: Path, url: str | None) -> Any:
@@ -63,11 +65,12 @@ def _client(home: Path, url: str | None) -> Any:
 class VectorStore:
     """One collection for one embedder signature."""
 
-    def __init__(self, home: Path, signature: str, url: str | None = None):
+    def __init__(self, home: Path, signature: str, url: str | None = None, index_id: str = ""):
         self.home = Path(home)
         self.url = url
         self.signature = signature
-        self.name = collection_name(signature)
+        self.index_id = index_id
+        self.name = collection_name(signature, index_id)
         self.client = _client(self.home, url)
         self.collection = self.client.get_or_create_collection(
             self.name,
@@ -120,9 +123,10 @@ class VectorStore:
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=False)]
 
     def other_collections(self) -> list[str]:
-        """Our collections for other (older) embedder signatures."""
+        """This home's collections for other (older) embedder signatures (never another home's)."""
         names = [getattr(c, "name", c) for c in self.client.list_collections()]
-        return [n for n in names if n.startswith(PREFIX) and n != self.name]
+        mine = f"{PREFIX}{self.index_id}-" if self.index_id else PREFIX
+        return [n for n in names if n.startswith(mine) and n != self.name]
 
     def drop(self, name: str) -> None:
         self.client.delete_collection(name)
