@@ -66,6 +66,22 @@ WAREHOUSES = ["한빛로지스 제1보세창고", "동해물류 보세창고", "
 COURIERS = ["스카이익스프레스(주)", "한결특송(주)", "오션브릿지특송(주)", "누리퀵글로벌(주)", "바로특송(주)"]
 
 
+class Word(str):
+    """A string that picks its Korean particle (조사) in a format spec: f"{Word('한약재'):으로}" == "한약재로"."""
+
+    PAIRS = {"을": ("을", "를"), "이": ("이", "가"), "은": ("은", "는"), "과": ("과", "와"), "으로": ("으로", "로")}
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        with_final, without = self.PAIRS[spec]
+        last = self.rstrip()[-1]
+        final = (ord(last) - 0xAC00) % 28 if "가" <= last <= "힣" else 0
+        if spec == "으로" and final == 8:  # ㄹ takes 로
+            return f"{self}로"
+        return f"{self}{with_final if final else without}"
+
+
 def won(n: int) -> str:
     return f"{n:,}원"
 
@@ -127,6 +143,13 @@ def fill(rng: random.Random, topic: dict, index: int, year: int, office: str) ->
     }
     for key, pool in topic.get("pools", {}).items():
         values[key] = rng.choice(pool)
+    # derived values keep the numbers of one finding consistent with each other
+    a2 = int(values["a2"].rstrip("원").replace(",", ""))
+    usd = int(values["usd"].replace(",", ""))
+    values.update(k1=rng.randint(1, values["n1"] - 1), k2=rng.randint(1, values["n2"] // 2),
+                  k4=rng.randint(1, values["n4"]), wk=rng.randint(1, 2),
+                  a2tax=won(a2 * 18 // 100 // 10_000 * 10_000),
+                  tax_trav=won(max(usd - 800, 100) * 1350 * 20 // 100 // 10_000 * 10_000))
     if "fixed" in topic:
         values.update(topic["fixed"][index])
     sentences = []
@@ -136,6 +159,7 @@ def fill(rng: random.Random, topic: dict, index: int, year: int, office: str) ->
                 sentences.append(s[1:])
         else:
             sentences.append(s)
+    values = {k: Word(v) if isinstance(v, str) else v for k, v in values.items()}
     text = " ".join(s.format_map(values) for s in sentences)
     return text, values
 
