@@ -89,4 +89,12 @@ def sniff_file_encoding(path: Path) -> str:
     """Encoding from the first bytes of a (possibly huge) file, for streaming readers."""
     with open(path, "rb") as fh:
         head = fh.read(SAMPLE_BYTES + 1)
+        if len(head) > SAMPLE_BYTES and head.isascii():
+            # ASCII so far says nothing: find the first non-ASCII stretch and detect on it
+            while chunk := fh.read(4 * 1024 * 1024):
+                if not chunk.isascii():
+                    first = next(i for i, b in enumerate(chunk) if b >= 0x80)
+                    start = chunk.rfind(b"\n", 0, first) + 1
+                    return detect_encoding(chunk[start: start + SAMPLE_BYTES], path, complete=False)
+            return "utf-8"
     return detect_encoding(head[:SAMPLE_BYTES], path, complete=len(head) <= SAMPLE_BYTES)

@@ -155,3 +155,13 @@ def test_bomb_limits_are_configurable_from_env(monkeypatch):
     lim = Limits.from_env()
     assert lim.max_zip_ratio == 50 and lim.max_pdf_pages == 12
     assert os.environ["ASSISTANT_MAX_ZIP_RATIO"] == "50"
+
+
+def test_cp949_bytes_after_a_long_ascii_start(tmp_path):
+    """The encoding is judged on the first non-ASCII stretch, not on a pure-ASCII head."""
+    path = tmp_path / "late.csv"
+    ascii_rows = "".join(f"{i},ACME,USA\n" for i in range(40_000))  # > 256 KB of ASCII first
+    path.write_bytes(("seq,maker,country\n" + ascii_rows + "40000,제조사,미국\n").encode("cp949"))
+    table = read_table(path)
+    assert table.meta["encoding"] == "cp949"
+    assert table.rows[-1] == {"seq": "40000", "maker": "제조사", "country": "미국"}
