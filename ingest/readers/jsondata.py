@@ -92,16 +92,21 @@ def read_json(path: Path, limits: Limits | None = None) -> Table:
     for item in items:
         headers.update(dict.fromkeys(str(k) for k in item))
     keys = list(headers)
-    rows = []
-    for item in items[: lim.max_table_rows]:
-        values = {str(k): v for k, v in item.items()}
-        rows.append({k: _text(values.get(k)) for k in keys})
+
+    def shaped(selection):
+        for item in selection:
+            values = {str(k): v for k, v in item.items()}
+            yield {k: _text(values.get(k)) for k in keys}
+
+    rows = list(shaped(items[: lim.max_table_rows]))
     meta = {"format": "json", "encoding": encoding, "shape": shape}
     if service:
         meta["service"] = service
     if isinstance(data, dict) and service and isinstance(data[service].get("total_count"), int | str):
         meta["total_count"] = str(data[service]["total_count"])
-    if len(items) > lim.max_table_rows:
+    table = Table(path=path, headers=keys, rows=rows, meta=meta)
+    if len(items) > lim.max_table_rows:  # Table.rows holds the first rows; iter_rows() yields all
         meta["truncated"] = "true"
-        meta["warnings"] = f"행이 {lim.max_table_rows:,}개를 넘어 앞부분만 담았습니다"
-    return Table(path=path, headers=keys, rows=rows, meta=meta)
+        meta["rows_in_list"] = str(len(rows))
+        table._row_source = lambda: shaped(items)  # type: ignore[attr-defined]
+    return table

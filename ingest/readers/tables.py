@@ -127,9 +127,9 @@ def _collect(path: Path, headers: list[str], rows_iter: Iterable[list[str]], lim
     if close is not None:
         close()  # releases the open file / workbooks when the row cap stopped us early
     warnings = shaper.warnings()
-    if truncated:
+    if truncated:  # not a user warning: iter_rows() still yields every row
         meta["truncated"] = "true"
-        warnings.append(f"행이 {lim.max_table_rows:,}개를 넘어 Table.rows에는 앞부분만 담았습니다(iter_rows()로 전체 읽기)")
+        meta["rows_in_list"] = str(len(rows))
     if warnings:
         meta["warnings"] = "; ".join(warnings)
     table = Table(path=path, headers=headers, rows=rows, meta=meta)

@@ -70,3 +70,12 @@ def test_broken_json_is_refused(tmp_path):
     path.write_text('{"I2715": {"row": [', encoding="utf-8")
     with pytest.raises(BadInputFile, match="JSON 문법 오류"):
         read_table(path)
+
+
+def test_json_row_cap_keeps_every_row_reachable(tmp_path):
+    from ingest.readers.limits import Limits
+
+    rows = [{"SELF_IMPORT_SEQ": str(i), "PRDT_NM": f"P{i}"} for i in range(50)]
+    table = read_table(_write(tmp_path, "many.json", {"I2715": {"row": rows}}), Limits(max_table_rows=10))
+    assert len(table.rows) == 10 and table.meta["truncated"] == "true"
+    assert [r["SELF_IMPORT_SEQ"] for r in table.iter_rows()] == [str(i) for i in range(50)]
