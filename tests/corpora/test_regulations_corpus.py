@@ -154,6 +154,25 @@ def test_self_use_table_lists_six_bottles(texts):
     assert "건강기능식품 총 6병" in table
 
 
+def test_pdfs_break_words_across_lines_and_number_pages():
+    """Like real Korean PDFs, some words are split by a line break: the PDF reader must join them."""
+    from pypdf import PdfReader
+
+    for stem in ("수입통관_사무처리에_관한_고시_샘플", "특송물품_수입통관_사무처리에_관한_고시_샘플"):
+        source = (ROOT / "scripts" / "regulation_sources" / f"{stem}.txt").read_text(encoding="utf-8")
+        pages = PdfReader(REG / f"{stem}.pdf").pages
+        broken = 0
+        for n, page in enumerate(pages, start=1):
+            lines = page.extract_text().splitlines()
+            assert lines[-1].strip() == f"- {n} -", (stem, n, lines[-1])
+            for a, b in zip(lines, lines[1:], strict=False):
+                tail = re.search(r"[가-힣]{1,4}$", a.rstrip())
+                head = re.match(r"[가-힣]{1,4}", b.lstrip())
+                if tail and head and len(tail[0] + head[0]) >= 4:
+                    broken += (tail[0] + head[0]) in source and f"{tail[0]} {head[0]}" not in source
+        assert broken >= 3, (stem, broken)
+
+
 def test_questions_are_valid_and_point_at_real_articles(texts):
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) >= 90
