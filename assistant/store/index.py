@@ -57,7 +57,8 @@ class Index:
         self._mutex = threading.RLock()
         self._kw: KeywordIndex | None = None
         self._vs: VectorStore | None = None
-        self._seen_generation = -1
+        self._index_id: str | None = None
+        self._seen: tuple | None = None  # (generation, vector stamp, BM25 snapshot) last served
 
     # parts, lazily ---------------------------------------------------------------------------
     @property
@@ -78,16 +79,22 @@ class Index:
         return self.embedder.signature
 
     def vectors(self, reopen: bool = False) -> VectorStore:
-        """The Chroma collection for the current embedder (a corrupt local store is moved aside)."""
+        """The Chroma collection for the current embedder (a corrupt local store is moved aside).
+
+        `reopen`: drop this process's cached Chroma state, e.g. after another process wrote vectors
+        (a local PersistentClient does not see another process's writes otherwise).
+        """
         with self._mutex:
             if self._vs is None or reopen:
-                from assistant.store.vectors import VectorStore
+                from assistant.store.vectors import VectorStore, forget_local_client
 
+                url = self.settings.store.chroma_url
+                if reopen and not url:
+                    forget_local_client(self.home)
                 try:
-                    self._vs = VectorStore(self.home, self.embedder_signature(), self.settings.store.chroma_url,
-                                           self.db.index_id())
+                    self._vs = VectorStore(self.home, self.embedder_signature(), url, self.db.index_id())
                 except Exception as exc:
-                    if self.settings.store.chroma_url or type(exc).__name__ == "ConfigError":
+                    if url or type(exc).__name__ == "ConfigError":
                         raise
                     self._reset_local_chroma()
                     self._vs = VectorStore(self.home, self.embedder_signature(), None, self.db.index_id())
@@ -167,8 +174,8 @@ class Index:
 
         with self.lock(wait_s), self._mutex:
             report = sync(self, progress=progress, force=force)
-            self._kw = None  # reload on next query
-            self._seen_generation = -1
+            self._kw = None  # reload BM25 on next query; our own Chroma client already sees our writes
+            self._seen = self._state()
             return report
 
     def is_stale(self) -> bool:
@@ -185,12 +192,18 @@ class Index:
         from assistant.store.vectors import collection_name
 
         where = self.settings.store.chroma_url or "local"
-        return f"chroma:{where}:{collection_name(self.embedder_signature(), self.db.index_id())}"
+        if self._index_id is None:
+            self._index_id = self.db.index_id()
+        return f"chroma:{where}:{collection_name(self.embedder_signature(), self._index_id)}"
+
+    def _state(self) -> tuple:
+        return (self.db.generation(), self.db.meta(self.vector_stamp_key()),
+                KeywordIndex.current_dir(self.bm25_root))
 
     def _refresh(self) -> None:
-        """Reload derived indexes when the generation moved; sync first if stale and nobody holds the lock."""
-        gen = self.db.generation()
-        if gen == self._seen_generation and self._kw is not None:
+        """Reload derived indexes another process changed; sync first if stale and nobody holds the lock."""
+        state = self._state()
+        if state == self._seen and self._kw is not None:
             return
         with self._mutex:
             if self.auto_sync and self.is_stale():
@@ -200,12 +213,12 @@ class Index:
                     self.sync(wait_s=0)
                 except IndexBusy:
                     pass  # an ingest is running: serve the last snapshot, filtered by what SQLite holds
-            current = KeywordIndex.current_dir(self.bm25_root)
-            if self._kw is None or self._kw.directory != current:
+            seen, state = self._seen, self._state()
+            if self._kw is None or self._kw.directory != state[2]:
                 self._kw = KeywordIndex.load(self.bm25_root)
-                if self._vs is not None:
-                    self.vectors(reopen=True)
-            self._seen_generation = gen
+            if self._vs is not None and seen is not None and seen[1] != state[1]:
+                self.vectors(reopen=True)  # another process wrote vectors
+            self._seen = state
 
     # the two channels ------------------------------------------------------------------------
     def keyword_search(self, tokens: list[str], k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
@@ -222,7 +235,13 @@ class Index:
             return []
         vec = self.embedder.embed_query(query)
         where = filters.where() if filters is not None else None
-        hits = self.vectors().query(vec, k + max(10, k), where)
+        try:
+            hits = self.vectors().query(vec, k + max(10, k), where)
+        except Exception as exc:
+            if type(exc).__name__ == "ConfigError":
+                raise
+            # another process is writing the local store right now: reopen and ask once more
+            hits = self.vectors(reopen=True).query(vec, k + max(10, k), where)
         return self._existing(hits, k)
 
     def _existing(self, hits: list[tuple[str, float]], k: int) -> list[tuple[str, float]]:

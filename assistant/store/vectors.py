@@ -62,6 +62,20 @@ def _client(home: Path, url: str | None) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def forget_local_client(home: Path) -> None:
+    """Make the next PersistentClient for this home read the disk afresh.
+
+    Chroma shares one in-memory "system" per path inside a process and never notices another
+    process's writes; dropping it from the cache (not stopping it: other objects may still use it)
+    gives the next client a fresh view.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    ident = str(home / "chroma")
+    SharedSystemClient._identifier_to_system.pop(ident, None)
+    SharedSystemClient._identifier_to_refcount.pop(ident, None)
+
+
 class VectorStore:
     """One collection for one embedder signature."""
 

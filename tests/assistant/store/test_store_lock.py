@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from store_helpers import make_index
+from store_helpers import make_index, regulation_records, row
 
 from assistant.errors import IndexBusy
 
@@ -84,7 +84,6 @@ def test_lock_is_reentrant_within_one_index_and_exclusive_across_objects(home):
 
 def test_query_during_ingest_serves_last_snapshot(home):
     """While another process holds the lock, a stale reader does not block: it serves what it has."""
-    from store_helpers import regulation_records, row
 
     idx = make_index(home)
     idx.replace_source(row("/d/관세법_샘플.txt"), regulation_records())
@@ -101,3 +100,47 @@ def test_query_during_ingest_serves_last_snapshot(home):
     finally:
         proc.kill()
         proc.wait()
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {helpers!r})
+    from pathlib import Path
+    from store_helpers import make_index, regulation_records, row
+    idx = make_index(Path({home!r}))
+    for i in range({rounds}):
+        version = "AB"[i % 2]
+        with idx.lock(30):
+            idx.replace_source(row("/d/관세법_샘플.txt", sha=f"s{{i}}"), regulation_records(suffix=f" 판{{version}}"))
+            idx.sync()
+    print("done", flush=True)
+    """
+)
+
+
+def test_queries_during_repeated_ingests_see_one_version_of_a_file(home):
+    """A reader process keeps querying while a writer process re-ingests the same file 12 times."""
+    idx = make_index(home)
+    idx.replace_source(row("/d/관세법_샘플.txt"), regulation_records(suffix=" 판A"))
+    idx.sync()
+    code = WRITER.format(helpers=str(Path(__file__).parent), home=str(home), rounds=12)
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    reader = make_index(home)
+    seen_versions: set[str] = set()
+    queries = 0
+    try:
+        while proc.poll() is None or queries < 5:
+            for hits in (reader.keyword_search(["신고", "면세", "과태료"], 10), reader.vector_search("신고 면세 과태료", 10)):
+                recs = reader.get([h[0] for h in hits])
+                versions = {r.text.rsplit(" ", 1)[-1] for r in recs}
+                assert len(versions) <= 1, versions  # never half of one version and half of another
+                seen_versions |= versions
+            queries += 1
+    finally:
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and "done" in out, err[-2000:]
+    assert queries >= 5
+    final = reader.get([h[0] for h in reader.keyword_search(["과태료"], 5)])
+    assert final and final[0].text.endswith("판B")  # round 11 wrote version B
