@@ -128,13 +128,13 @@ def retriever_search(retriever, filters=None) -> SearchFn:
 
 
 def format_table(reports: list[Report]) -> str:
-    head = f"{'method':<44} {'n':>4} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'p50 ms':>8} {'p95 ms':>8}"
+    head = f"{'method':<56} {'n':>4} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'p50 ms':>8} {'p95 ms':>8}"
     lines = [head, "-" * len(head)]
     for r in reports:
         j = r.to_json()
         p50 = "-" if j["p50_ms"] is None else f"{j['p50_ms']:.1f}"
         p95 = "-" if j["p95_ms"] is None else f"{j['p95_ms']:.1f}"
-        lines.append(f"{r.name:<44} {j['questions']:>4} {j['recall@1']:>6.3f} {j['recall@5']:>6.3f} "
+        lines.append(f"{r.name:<56} {j['questions']:>4} {j['recall@1']:>6.3f} {j['recall@5']:>6.3f} "
                      f"{j['mrr']:>6.3f} {p50:>8} {p95:>8}")
     return "\n".join(lines)
 

@@ -10,8 +10,8 @@ Pipeline for one text:
 4. Kiwi morphemes of the rest: nouns (NN*), roots (XR), Hanja (SH), numbers (SN), other scripts
    (kana, Thai) lowercased; verb/adjective stems as dictionary forms ("보관하" is a noun + 하, but
    "들" VV → `들다`); particles, endings, punctuation and bound nouns like 수/것 are dropped.
-   Contiguous noun runs also yield their joins, so "특송물품" and "특송" match each other:
-   특+송+물품 → `특송`, `송물품`, `특송물품`, `물품` (single syllables inside a run are dropped).
+   A contiguous noun run yields its words and the whole compound, so "특송물품" and "특송" match:
+   특+송+물품 → `특송`, `물품`, `특송물품` (single syllables are glued: Kiwi splits unknown words so).
    A number followed directly by a unit noun yields `6`, `병` and `6병`.
 
 Deliberate simplifications: "5조" is read as an article even in "5조 원" only when no 원/달러 follows;
@@ -101,7 +101,7 @@ def _special_tokens(m: re.Match[str]) -> list[str]:
 _RUN_TAGS = {"NNG", "NNP", "XR", "XSN", "XPN", "NR"}  # members of a compound noun run
 _CONTENT_TAGS = {"NNG", "NNP", "XR", "NR"}
 _DROP_STEMS = {"하", "되", "있", "없", "이", "않", "같", "그렇", "이렇", "어떻", "아니"}
-_MAX_JOIN = 3  # sub-runs of up to this many morphemes, plus the whole run
+_MIN_PART = 2  # words of a run shorter than this (a lone syllable) only count inside the compound
 
 
 def _base(tag: str) -> str:
@@ -109,32 +109,33 @@ def _base(tag: str) -> str:
 
 
 def _emit_run(run: list[tuple[str, str]], out: list[str]) -> None:
-    forms = [f for f, _ in run]
-    tags = [t for _, t in run]
-    content = [i for i, t in enumerate(tags) if t in _CONTENT_TAGS]
-    if not content:
+    """Tokens of one contiguous noun run: its words and the whole compound.
+
+    Words are the run's multi-syllable content morphemes; consecutive single syllables are glued into
+    one word first, because Kiwi splits unknown Sino-Korean words that way (특송 → 특+송), so
+    특송물품 → `특송`, `물품`, `특송물품`. Prefixes (XPN) and suffixes (XSN) only appear in the compound.
+    """
+    if not any(t in _CONTENT_TAGS for _, t in run):
         return
     if len(run) == 1:
-        out.append(forms[0])
+        out.append(run[0][0])
         return
-    for i in content:
-        if len(forms[i]) > 1:
-            out.append(forms[i])
-    n = len(run)
-    seen: set[str] = set()
-    for size in range(2, n + 1):
-        if size > _MAX_JOIN and size != n:
+    words: list[str] = []
+    glue = ""
+    for form, tag in run:
+        if len(form) == 1 and tag in _CONTENT_TAGS:
+            glue += form
             continue
-        for i in range(0, n - size + 1):
-            j = i + size
-            if tags[i] == "XSN" or tags[j - 1] == "XPN":
-                continue
-            if not any(tags[x] in _CONTENT_TAGS for x in range(i, j)):
-                continue
-            joined = "".join(forms[i:j])
-            if joined not in seen:
-                seen.add(joined)
-                out.append(joined)
+        if glue:
+            words.append(glue)
+            glue = ""
+        if tag in _CONTENT_TAGS:
+            words.append(form)
+    if glue:
+        words.append(glue)
+    whole = "".join(f for f, _ in run)
+    out.extend(w for w in words if len(w) >= _MIN_PART and w != whole)
+    out.append(whole)
 
 
 def _from_morphemes(tokens) -> list[str]:
