@@ -4,7 +4,9 @@ are joined back.  # PDF
 Line joining is deliberately conservative (no dictionary): a line that ends in a Hangul syllable is
 joined to a next line that starts with one, unless the next line opens a new statute unit (제N조,
 ①, 1., 가., 부칙 …). The join has no space (a word broken by the PDF) unless the first line ends in
-a common particle/ending (은 는 을 를 에 의 와 며 및 등), where the sentence simply continues.
+a common particle/ending (은 는 을 를 에 의 와 며 및 등), where the sentence simply continues
+(but 에게/에서… stay one word). A line ending in an opening bracket or a line starting with a
+closing one is joined too. Page-number lines ("- 3 -", "3 / 10") at a page's top/bottom are dropped.
 Every other line break is kept, so statute structure lines stay on their own lines.
 """
 
@@ -24,12 +26,18 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # lines that open a new structural unit: 편/장/절/관/조, 항 ①, 호 1., 목 가., 부칙, 별표, bullets
 _STRUCTURAL = re.compile(
-    r"^\s*(제\s*\d+\s*(편|장|절|관|조)|[\u2460-\u2473\u3251-\u325f]|\d+\s*[.)]|\(\d+\)|[가-하]\s*[.)]"
+    r"^\s*(제\s*\d+\s*(편|장|절|관|조)|[\u2460-\u2473\u3251-\u325f]|\d{1,3}\s*[.)](?!\d)|\(\d+\)|[가-하]\s*[.)](?=\s|$)"
     r"|부\s*칙|별\s*표|[-•·※○□■◦▶▷◇◆*]|\[)"
 )
 # final syllables that usually end a word (particles, connective endings): a break after them is
 # most likely a real word boundary, so it is kept
 _WORD_FINAL = set("은는을를에의와며및등")
+# …but these pairs are one particle (세관장에\n게 → 세관장에게)
+_PARTICLE_PAIRS = {"에게", "에서", "에는", "에도", "에만", "에의", "와의", "와는", "의한", "은커", "는데", "을지", "를테"}
+_OPENING = tuple("「『(［[{〈《“‘")
+_CLOSING = tuple("」』)］]}〉》”’,.·")
+# page-number furniture on the first/last line of a page: "- 3 -", "3 / 10", "3/10"
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*/\s*\d{1,4})\s*$")
 # some fonts (e.g. NanumGothic printed by Chromium) map the space glyph to U+0001 in ToUnicode
 _CONTROLS_TO_SPACE = {c: " " for c in range(32) if chr(c) not in "\n\t"}
 
@@ -48,12 +56,26 @@ def join_broken_lines(text: str) -> str:
                 out.append("")
             continue
         prev = out[-1] if out else ""
-        if prev and _HANGUL.fullmatch(prev[-1]) and _HANGUL.fullmatch(line[0]) and not _STRUCTURAL.match(line):
+        if not prev or _STRUCTURAL.match(line):
+            out.append(line)
+        elif _HANGUL.fullmatch(prev[-1]) and _HANGUL.fullmatch(line[0]):
             # inside a word → no space; after a particle the sentence goes on → one space
-            out[-1] = prev + (" " if prev[-1] in _WORD_FINAL else "") + line
+            space = prev[-1] in _WORD_FINAL and prev[-1] + line[0] not in _PARTICLE_PAIRS
+            out[-1] = prev + (" " if space else "") + line
+        elif prev.endswith(_OPENING) or line.startswith(_CLOSING):
+            out[-1] = prev + line  # 「\n수입통관 … 」 : a bracket never ends or starts a line on its own
         else:
             out.append(line)
     return "\n".join(out).strip()
+
+
+def _strip_page_numbers(text: str) -> str:
+    lines = text.split("\n")
+    if lines and _PAGE_NUMBER.match(lines[-1]):
+        lines.pop()
+    if lines and _PAGE_NUMBER.match(lines[0]):
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def read_pdf(path: Path, limits: Limits | None = None) -> Document:
@@ -103,7 +125,7 @@ def read_pdf(path: Path, limits: Limits | None = None) -> Document:
         except Exception:  # noqa: BLE001 - one broken page must not lose the document
             failed += 1
             continue
-        text = join_broken_lines(clean_line(raw.translate(_CONTROLS_TO_SPACE)))
+        text = join_broken_lines(_strip_page_numbers(clean_line(raw.translate(_CONTROLS_TO_SPACE))))
         if text:
             blocks.append(Block(text=text, page=number))
     if failed == n_pages:

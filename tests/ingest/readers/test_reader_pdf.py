@@ -55,12 +55,15 @@ def test_join_keeps_structure_lines_and_particle_breaks():
     assert "\n① 신고는 전자문서로" in joined  # "는" ends a word: joined with a space
     assert "\n가. 물품의 명칭" in joined
     assert join_broken_lines("관세를 부과한다.\n다만, 예외") == "관세를 부과한다.\n다만, 예외"
+    assert join_broken_lines("통관목록을 세관장에\n게 제출한다.") == "통관목록을 세관장에게 제출한다."
+    assert join_broken_lines("정하지 아니한 사항은 「\n수입통관 고시」를 따른다.") == "정하지 아니한 사항은 「수입통관 고시」를 따른다."
+    assert join_broken_lines("(이하 \"특송물품\"이라 한\n다)의 통관") == "(이하 \"특송물품\"이라 한다)의 통관"
     assert join_broken_lines("제1장 총칙\n제1조(목적)") == "제1장 총칙\n제1조(목적)"
     assert join_broken_lines("Customs\nlaw") == "Customs\nlaw"
 
 
 def test_fpdf_pages_keep_numbers(tmp_path):
-    pdf = make_text_pdf(tmp_path / "rules.pdf", ["제1조(목적) 첫째 쪽", "", "제2조(정의) 셋째 쪽"])
+    pdf = make_text_pdf(tmp_path / "rules.pdf", ["제1조(목적) 첫째 쪽\n- 1 -", "", "제2조(정의) 셋째 쪽\n3 / 3"])
     doc = read_document(pdf)
     assert [(b.page, b.text) for b in doc.blocks] == [(1, "제1조(목적) 첫째 쪽"), (3, "제2조(정의) 셋째 쪽")]
     assert doc.meta["pages"] == "3"
