@@ -146,7 +146,7 @@ def build_label_checker(settings: Any, index: Any | None = None, searcher: Any |
         index = Index(settings)
     if searcher is None:
         try:
-            from assistant.retrieval import build_retriever
+            from assistant.retrieval.retriever import build_retriever
 
             searcher = build_retriever(settings, index)
         except Exception:  # retrieval not available: verdicts still work, legal_basis carries a note

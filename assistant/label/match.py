@@ -35,6 +35,7 @@ NAME_STRONG = 90.0  # product name score for a hazard (with enough length / manu
 NAME_REVIEW = 82.0  # below this a name similarity is not reported
 LINE_COVERAGE = 0.6  # matched name must be most of its OCR line(s) to count as strong
 INGREDIENT_CONF = 60.0  # mean OCR word confidence for an ingredient read to be "good"
+INGREDIENT_CONF_EXACT = 40.0  # ... when the read is an exact, long name
 _MIN_LEN = {"latin": 3, "hangul": 2, "han": 2, "kana": 3, "mixed": 3}
 _WORD_SUFFIX_KO = "추출|분말|엑스|가루|잎|뿌리|줄기|성분|함유"
 
@@ -231,14 +232,24 @@ def _line_coverage(stream: Stream, words: list[OcrWord], key_len: int) -> float:
     return key_len / max(1, len(line_text))
 
 
+def strong_name_score(key: str) -> float:
+    """NAME_STRONG, relaxed to one edit for short names (CJK names are 4-8 characters)."""
+    return min(NAME_STRONG, 100.0 * (len(key) - 1) / len(key) - 0.5) if len(key) >= 5 else 100.0
+
+
+def long_name(key: str) -> bool:
+    """Long enough that a near-exact hit is unlikely by chance: 8 Latin letters or 4 Hangul/Han/kana."""
+    return len(key) >= (8 if script_of(key) in ("latin", "mixed") else 4)
+
+
 def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None = None) -> list[Match]:
     """Fuzzy product names (+ manufacturer) in one OCR pass."""
     if not stream.text or not index.names:
         return []
     out = []
     for key, score, i in process.extract(stream.text, index.name_keys, scorer=fuzz.partial_ratio,
-                                         score_cutoff=NAME_REVIEW, limit=20):
-        if len(key) > len(stream.text):
+                                         score_cutoff=75, limit=20):
+        if len(key) > len(stream.text) or score < min(NAME_REVIEW, strong_name_score(key)):
             continue
         _, row, display = index.names[i]
         al = fuzz.partial_ratio_alignment(key, stream.text)
@@ -248,7 +259,7 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
         mfr = compact(str(row.get("manufacturer") or ""))
         mfr_score = fuzz.partial_ratio(mfr, stream.text) if len(mfr) >= 4 and len(mfr) <= len(stream.text) else 0.0
         coverage = _line_coverage(stream, words, len(key))
-        strong = score >= NAME_STRONG and (mfr_score >= 85 or (len(key) >= 8 and coverage >= LINE_COVERAGE))
+        strong = score >= strong_name_score(key) and (mfr_score >= 85 or (long_name(key) and coverage >= LINE_COVERAGE))
         read = " ".join(w.text for w in words)
         ev = f"제품명 '{display}' ≈ 판독 '{read}' (유사도 {score:.0f}"
         ev += f", 제조사 '{row.get('manufacturer')}' 일치)" if mfr_score >= 85 else ")"
@@ -304,7 +315,11 @@ def match_ingredients(index: NameIndex, stream: Stream) -> list[Match]:
 def _ingredient_match(term: Term, score: float, words: list[OcrWord]) -> Match:
     conf = _conf(words)
     read = " ".join(w.text for w in words)
-    strong = conf is None or conf >= INGREDIENT_CONF  # None: text given directly, not read by OCR
+    # An exact read of a long name is unlikely to be an OCR accident, so it needs less confidence
+    # (Tesseract's CJK confidences run low); a fuzzy read needs INGREDIENT_CONF.
+    exact_long = score >= 100 and len(term.key) >= (6 if term.script in ("latin", "mixed") else 4)
+    need = INGREDIENT_CONF_EXACT if exact_long else INGREDIENT_CONF
+    strong = conf is None or conf >= need  # None: text given directly, not read by OCR
     what = "반입차단 성분" if term.origin == "ingredient-list" else "위해식품 검출 성분"
     ev = f"{what} '{term.display}' ≈ 판독 '{read}' (유사도 {score:.0f}, 인식 신뢰도 {conf:.0f})" if conf is not None else \
         f"{what} '{term.display}' ≈ 판독 '{read}' (유사도 {score:.0f})"

@@ -25,7 +25,7 @@ class PreprocessOptions:
     invert_dark: bool = True
     clahe: bool = False
     deskew: bool = True
-    deskew_max_deg: float = 15.0
+    deskew_max_deg: float = 20.0
     deskew_step_deg: float = 1.0
 
 
@@ -42,9 +42,25 @@ def resize_for_ocr(img: Image.Image, opts: PreprocessOptions) -> Image.Image:
     return img.resize(size, Image.Resampling.LANCZOS if scale > 1 else Image.Resampling.BILINEAR)
 
 
+def _text_mask(gray: np.ndarray) -> np.ndarray:
+    """Stroke edges (morphological gradient, Otsu): text lines, not large filled regions."""
+    import cv2
+
+    grad = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    _, mask = cv2.threshold(grad, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return mask
+
+
 def is_dark(gray: np.ndarray) -> bool:
-    """Mostly dark label (light text on dark background)."""
-    return float(np.median(gray)) < 110
+    """Light text on a dark background: judged around the text, not over the whole photo
+    (a dark label on a light table is still a dark label)."""
+    import cv2
+
+    mask = _text_mask(gray)
+    near = cv2.dilate(mask, np.ones((9, 9), np.uint8)) > 0
+    if near.sum() < 100:
+        return float(np.median(gray)) < 110
+    return float(np.median(gray[near])) < 110
 
 
 def apply_clahe(gray: np.ndarray) -> np.ndarray:
@@ -54,26 +70,26 @@ def apply_clahe(gray: np.ndarray) -> np.ndarray:
 
 
 def estimate_skew(gray: np.ndarray, max_deg: float, step: float) -> float:
-    """Angle (degrees, counter-clockwise) that makes text rows horizontal: maximises row-profile variance."""
+    """Angle (degrees, counter-clockwise) that makes text rows horizontal: maximises the variance of the
+    row profile of stroke edges (so a dark label block or the table edge does not dominate)."""
     import cv2
 
     h, w = gray.shape
     scale = 600 / max(h, w)
     small = cv2.resize(gray, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
-    _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if binary.mean() > 127:  # text is the minority: flip when Otsu picked the background
-        binary = 255 - binary
-    sh, sw = binary.shape
+    edges = _text_mask(small)
+    sh, sw = edges.shape
     center = (sw / 2, sh / 2)
-    best_angle, best_score = 0.0, -1.0
-    for angle in np.arange(-max_deg, max_deg + 1e-6, step):
+
+    def score(angle: float) -> float:
         m = cv2.getRotationMatrix2D(center, float(angle), 1.0)
-        rotated = cv2.warpAffine(binary, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0)
-        profile = rotated.sum(axis=1, dtype=np.float64)
-        score = float(np.var(profile))
-        if score > best_score:
-            best_angle, best_score = float(angle), score
-    return best_angle
+        rotated = cv2.warpAffine(edges, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0)
+        return float(np.var(rotated.sum(axis=1, dtype=np.float64)))
+
+    coarse = max(step, 1.0)
+    best = max(np.arange(-max_deg, max_deg + 1e-6, coarse), key=score)
+    fine = max(np.arange(best - coarse, best + coarse + 1e-6, coarse / 4), key=score)
+    return float(fine)
 
 
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
