@@ -100,3 +100,23 @@ def sample_records() -> list[Record]:
 @pytest.fixture
 def fake_index(sample_records) -> FakeIndex:
     return FakeIndex(sample_records)
+
+
+@pytest.fixture
+def indexed_home(home, sample_records):
+    """A real home (SQLite + bm25s + local Chroma, hashed embedder) holding the sample records."""
+    from assistant.settings import load_settings
+    from assistant.store.index import Index, SourceRow
+
+    index = Index(load_settings(home))
+    by_source: dict[str, list[Record]] = {}
+    for r in sample_records:
+        by_source.setdefault(r.source, []).append(r)
+    with index.lock(10):
+        for source, recs in by_source.items():
+            kind = recs[0].kind
+            row = SourceRow(f"/test/{source}", source, kind, f"sha-{source}", 1, len(recs), "2025-01-01T00:00:00", f"/test/{source}")
+            index.replace_source(row, recs)
+    index.sync()
+    index.close()
+    return home
