@@ -83,12 +83,13 @@ class AdminHandlers:
         text = f"{t('pruned', self.lang)}: {', '.join(removed)}" if removed else t("nothing_pruned", self.lang)
         return text, self.sources_rows()
 
-    def export_audit(self, request: gr.Request) -> str:
+    def export_audit(self, request: gr.Request) -> Any:
         caller = get_caller(self.services, request, self.lang)
         require(self.services, caller, ADMIN_ROLES, "export_audit_log", self.lang)
         self.services.audit.append(caller.name, caller.role, "export_audit_log")
         entries = self.services.audit.entries()
-        return str(write_csv(AUDIT_COLUMNS, ([e[c] for c in AUDIT_COLUMNS] for e in entries), "audit_log.csv"))
+        path = write_csv(AUDIT_COLUMNS, ([e[c] for c in AUDIT_COLUMNS] for e in entries), "audit_log.csv")
+        return gr.update(value=str(path), visible=True)
 
 
 def build_admin_tab(services: Any, lang: str) -> dict[str, Any]:
@@ -99,6 +100,7 @@ def build_admin_tab(services: Any, lang: str) -> dict[str, Any]:
                                    elem_id="sources-table")
             refresh = gr.Button(t("refresh", lang), size="sm")
         with gr.Column(scale=1, min_width=260):
+            gr.Markdown(f"**{t('status', lang)}**")
             status = gr.Markdown(label=t("status", lang), elem_id="status")
     upload = gr.File(label=t("upload", lang), file_count="multiple", type="filepath", elem_id="ingest-files", height=120,
                      file_types=[".pdf", ".hwp", ".hwpx", ".txt", ".md", ".csv", ".tsv", ".xlsx", ".json"])
@@ -110,7 +112,7 @@ def build_admin_tab(services: Any, lang: str) -> dict[str, Any]:
         prune_btn = gr.Button(t("prune", lang), size="sm")
         export_btn = gr.Button(t("audit_export", lang), size="sm", elem_id="export-audit")
     prune_note = gr.Markdown()
-    audit_file = gr.File(label=t("audit_export", lang), interactive=False, height=80)
+    audit_file = gr.File(label=t("audit_export", lang), interactive=False, visible=False, elem_id="audit-csv")
     refresh.click(h.overview, None, [sources, status], api_visibility="private")
     ingest_btn.click(h.ingest, [upload], [results, sources], api_visibility="private", concurrency_limit=1,
                      concurrency_id="ingest")

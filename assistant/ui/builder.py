@@ -39,7 +39,7 @@ def build_page(services: Any, lang: str, public_api: bool) -> tuple[Any, list[An
     with gr.Row(elem_classes=["app-header"], equal_height=True):
         with gr.Column(scale=3, min_width=220):
             gr.HTML(f"<h1>{t('app_title', lang)}</h1><p>{t('subtitle', lang)}</p>")
-        with gr.Column(scale=1, min_width=160):
+        with gr.Column(scale=2, min_width=220):
             user_box = gr.HTML(elem_id="user-box")
     with gr.Tabs():
         with gr.Tab(t("tab_chat", lang), id="chat", elem_id="tab-chat"):

@@ -98,14 +98,14 @@ class FindingsHandlers:
         fallback = {"title": reference, "locator": "", "text": t("article_not_found", self.lang), "kind": "reference"}
         return article_markdown(article, fallback, self.lang), gr.Sidebar(open=True)
 
-    def export(self, items: list[dict] | None, request: gr.Request) -> str:
+    def export(self, items: list[dict] | None, request: gr.Request) -> Any:
         caller = get_caller(self.services, request, self.lang)
         require(self.services, caller, FINDINGS_ROLES, "export_findings", self.lang)
         items = items or []
         headers = [*self.headers(), "text", "source", "locator"]
         rows = [[*r, i["text"], i["source"], i["locator"]] for r, i in zip(self.rows(items), items, strict=True)]
         self.services.audit.append(caller.name, caller.role, "export_findings", detail={"rows": len(rows)})
-        return str(write_csv(headers, rows, "findings.csv"))
+        return gr.update(value=str(write_csv(headers, rows, "findings.csv")), visible=True)
 
 
 def build_findings_tab(services: Any, lang: str, viewer: Any, sidebar: Any, public_api: bool) -> dict[str, Any]:
@@ -114,8 +114,8 @@ def build_findings_tab(services: Any, lang: str, viewer: Any, sidebar: Any, publ
     selected = gr.State(None)
     query = gr.Textbox(label=t("f_query", lang), placeholder=t("f_query_ph", lang), elem_id="findings-query")
     with gr.Row():
-        year_from = gr.Number(label=t("year_from", lang), precision=0, minimum=1990, maximum=2100, min_width=110)
-        year_to = gr.Number(label=t("year_to", lang), precision=0, minimum=1990, maximum=2100, min_width=110)
+        year_from = gr.Number(label=t("year_from", lang), precision=0, value=None, min_width=110)
+        year_to = gr.Number(label=t("year_to", lang), precision=0, value=None, min_width=110)
         office = gr.Textbox(label=t("office", lang), min_width=140)
         disposition = gr.Dropdown([t("any", lang), *DISPOSITIONS], value=t("any", lang),
                                   label=t("disposition", lang), min_width=110)
@@ -128,7 +128,7 @@ def build_findings_tab(services: Any, lang: str, viewer: Any, sidebar: Any, publ
     with gr.Row():
         open_reg = gr.Button(t("open_regulation", lang), size="sm", elem_id="open-regulation")
         export_btn = gr.Button(t("export_csv", lang), size="sm", elem_id="export-findings")
-    export_file = gr.File(label=t("export_csv", lang), interactive=False, visible=True, height=80)
+    export_file = gr.File(label=t("export_csv", lang), interactive=False, visible=False, elem_id="findings-csv")
     inputs = [query, year_from, year_to, office, disposition, regulation]
     api = "public" if public_api else "private"
     search_btn.click(h.search, inputs, [table, items, note], api_name="search_findings" if public_api else None,

@@ -114,7 +114,8 @@ def build_label_tab(services: Any, lang: str, viewer: Any, sidebar: Any, public_
                              elem_classes=["chips"])
             matches = gr.Dataframe(headers=[t(f"col_{k}", lang) for k in MATCH_KEYS], label=t("matches", lang),
                                    interactive=False, wrap=True, elem_id="label-matches")
-            ocr = gr.HTML(label=t("ocr_text", lang), elem_id="ocr-text")
+            gr.Markdown(f"**{t('ocr_text', lang)}**")
+            ocr = gr.HTML(elem_id="ocr-text")
     check_btn.click(h.check, [files, camera], [badge, summary, matches, ocr, basis, state],
                     api_name="check_label" if public_api else None,
                     api_visibility="public" if public_api else "private", concurrency_limit=2, concurrency_id="label")

@@ -33,9 +33,19 @@ def answer_status(grounded: bool, n_citations: int, mode: str, warnings: list[st
     return f"<div class='answer-status' data-grounded='{str(grounded).lower()}'>{badge}{mode_txt}{warn}</div>"
 
 
-def chip_label(n: int, title: str, locator: str, max_len: int = 42) -> str:
-    title = title or ""
-    text = title if (locator and locator in title) else f"{title} {locator}".strip()
+ARTICLE_RE = re.compile(r"제\s*\d+\s*조(?:의\s*\d+)?")
+
+
+def chip_label(n: int, title: str, locator: str, max_len: int = 48) -> str:
+    """'[2] 관세법 제94조(소액물품 등의 면세) ②' — the locator's article is not repeated when the title has it."""
+    title, locator = title or "", locator or ""
+    art = ARTICLE_RE.match(locator)
+    if locator and locator in title:
+        text = title
+    elif art and art.group(0) in title:
+        text = f"{title} {locator[art.end():]}".strip()
+    else:
+        text = f"{title} {locator}".strip()
     if len(text) > max_len:
         text = text[: max_len - 1] + "…"
     return f"[{n}] {text}"

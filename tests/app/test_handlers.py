@@ -152,7 +152,7 @@ def test_finding_detail_links_breached_article_and_exports_safe_csv(services):
     assert "관세법 제157조" in detail and selected == row
     markdown, sidebar = h.open_regulation(items, selected, Req("root"))
     assert "보세사를 채용" in markdown and sidebar.open
-    path = h.export(items, Req("root"))
+    path = h.export(items, Req("root"))["value"]
     with open(path, encoding="utf-8-sig") as f:
         data = list(csv.reader(f))
     titles = [r[5] for r in data[1:]]
@@ -197,6 +197,6 @@ def test_prune_and_audit_export(services):
     note, sources = h.prune(Req("root"))
     assert "old.txt" in note and all(r[0] != "old.txt" for r in sources)
     services.audit.append("kim", "officer", "ask", query="=cmd|' /C calc'!A0")
-    path = h.export_audit(Req("root"))
+    path = h.export_audit(Req("root"))["value"]
     text = open(path, encoding="utf-8-sig").read()
     assert "'=cmd|" in text and "export_audit_log" in text
