@@ -12,7 +12,7 @@ True
 from __future__ import annotations
 
 import importlib
-import inspect
+import json
 import re
 import shutil
 import subprocess
@@ -41,17 +41,6 @@ def _not_ready(part_ko: str, part_en: str, exc: Exception) -> ConfigError:
     return ConfigError(
         f"{part_ko} 기능을 사용할 수 없습니다: {exc}", f"The {part_en} is not available: {exc}"
     )
-
-
-def _call_with(factory: Any, **available: Any) -> Any:
-    """Call a factory/constructor with the subset of `available` keyword arguments it accepts."""
-    try:
-        params = inspect.signature(factory).parameters
-    except (TypeError, ValueError):
-        return factory(**available)
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return factory(**available)
-    return factory(**{k: v for k, v in available.items() if k in params})
 
 
 class Services:
@@ -95,34 +84,40 @@ class Services:
     def answerer(self) -> Any:
         with self._lock:
             if self._answerer is None:
-                self._answerer = self._build("assistant.answer", ("build_answerer", "Answerer"), "답변", "answerer")
+                try:
+                    from assistant.answer import build_answerer
+                except ImportError as exc:
+                    raise _not_ready("답변", "answerer", exc) from exc
+                self._answerer = build_answerer(self.settings, self.retriever)
             return self._answerer
 
     @property
     def label_checker(self) -> Any:
         with self._lock:
             if self._label_checker is None:
-                self._label_checker = self._build(
-                    "assistant.label", ("build_label_checker", "build_checker", "LabelChecker"), "라벨 판정", "label checker"
-                )
+                try:
+                    from assistant.label.checker import build_label_checker
+                except ImportError as exc:
+                    raise _not_ready("라벨 판정", "label checker", exc) from exc
+                self._label_checker = build_label_checker(self.settings, self.index, self.retriever)
             return self._label_checker
 
-    def _build(self, module_name: str, names: tuple[str, ...], part_ko: str, part_en: str) -> Any:
-        candidates = [module_name, module_name + ".answerer", module_name + ".checker"]
-        for mod_name in candidates:
+    def warm_up(self) -> None:
+        """Build every part now (first request then does not pay for it); failures only print."""
+        for name in ("index", "retriever", "answerer", "label_checker"):
             try:
-                module = importlib.import_module(mod_name)
-            except ImportError:
-                continue
-            for name in names:
-                factory = getattr(module, name, None)
-                if factory is not None:
-                    return _call_with(factory, settings=self.settings, retriever=self.retriever, index=self.index)
-        raise _not_ready(part_ko, part_en, ImportError(f"{module_name} ({', '.join(names)})"))
+                getattr(self, name)
+            except Exception as exc:
+                print(f"[warm-up] {name}: {exc}", file=sys.stderr)
 
     # --- role-aware helpers ----------------------------------------------------------------------------
     def filters_for(self, role: str | None, base: Filters | None = None) -> Filters:
         return Filters.for_role(role, base)
+
+    def chat_filters(self, role: str | None) -> Filters:
+        """Chat answers rest on regulations; auditors and admins also get audit findings (감사 사례)."""
+        kinds = ["regulation", "finding"] if visible_to(role, "finding") else ["regulation"]
+        return Filters.for_role(role, Filters(kinds=kinds))
 
     def search(self, query: str, role: str | None, k: int = 5, base: Filters | None = None) -> list[Any]:
         hits = self.retriever.search(query, k=k, filters=self.filters_for(role, base))
@@ -156,15 +151,29 @@ class Services:
         return _join_article([h for h in hits if h.source == first_source], article)
 
     # --- admin -----------------------------------------------------------------------------------------
-    def ingest_file(self, path: Path, timeout_s: float = 900) -> tuple[bool, str]:
-        """Index one file through the ingest command (its own process: a crash cannot take the app down)."""
-        cmd = [sys.executable, "-m", "ingest", "--home", str(self.home), str(path)]
+    def ingest_file(self, path: Path, kind: str | None = None, timeout_s: float = 900) -> tuple[bool, str]:
+        """Index one file through `python -m ingest` (its own process: a crash cannot take the app down).
+
+        Returns (ok, message): the record count, or the reader's reason for refusing the file.
+        """
+        cmd = [sys.executable, "-m", "ingest", "--home", str(self.home), "--json", "--quiet", "--wait", "60"]
+        if kind:
+            cmd += ["--kind", kind]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, cwd=str(Path(__file__).parents[1]))
+            proc = subprocess.run([*cmd, str(path)], capture_output=True, text=True, timeout=timeout_s,
+                                  cwd=str(Path(__file__).parents[1]))
         except subprocess.TimeoutExpired:
             return False, f"시간 초과 ({int(timeout_s)}초)"
-        lines = [ln for ln in (proc.stdout + "\n" + proc.stderr).splitlines() if ln.strip()]
-        return proc.returncode == 0, (lines[-1] if lines else "")[:500]
+        try:
+            summary = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+            return False, (lines[-1] if lines else f"exit {proc.returncode}")[:500]
+        if summary.get("failures"):
+            return False, str(summary["failures"][0].get("reason", ""))[:500]
+        files = summary.get("files") or [{}]
+        first = files[0]
+        return proc.returncode == 0, f"{first.get('kind', '')} · {first.get('status', '')} · {first.get('records', 0)}"
 
     def prune(self) -> list[str]:
         """Remove indexed sources whose files no longer exist; returns the removed source names."""

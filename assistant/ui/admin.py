@@ -10,6 +10,7 @@ import gradio as gr
 
 from assistant.auth.audit_log import COLUMNS as AUDIT_COLUMNS
 from assistant.errors import AssistantError
+from assistant.records import KIND_LABELS_KO, KINDS
 from assistant.ui.csv_export import write_csv
 from assistant.ui.i18n import err, t
 from assistant.ui.session import ADMIN_ROLES, get_caller, require, user_errors
@@ -47,7 +48,8 @@ class AdminHandlers:
         lines.append(f"- **audit log**: {self.services.audit.count():,}")
         return "\n".join(lines)
 
-    def ingest(self, files: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()):  # noqa: B008
+    def ingest(self, files: list[str] | None, kind: str | None, request: gr.Request,
+               progress: gr.Progress = gr.Progress()):  # noqa: B008
         """Check, store and index each uploaded file; yields the per-file results as they come."""
         caller = get_caller(self.services, request, self.lang)
         require(self.services, caller, ADMIN_ROLES, "ingest", self.lang)
@@ -66,7 +68,7 @@ class AdminHandlers:
                 continue
             self.services.audit.append(caller.name, caller.role, "upload", query=path.name,
                                        file_sha256=stored.sha256, verdict="stored", detail={"stored_as": stored.path.name})
-            ok, message = self.services.ingest_file(stored.path)
+            ok, message = self.services.ingest_file(stored.path, kind if kind in KINDS else None)
             self.services.audit.append(caller.name, caller.role, "ingest", query=stored.path.name,
                                        file_sha256=stored.sha256, verdict="ok" if ok else "error", detail=message)
             results.append([path.name, stored.size, stored.sha256[:12], t("ok" if ok else "error", self.lang), message])
@@ -104,7 +106,10 @@ def build_admin_tab(services: Any, lang: str) -> dict[str, Any]:
             status = gr.Markdown(label=t("status", lang), elem_id="status")
     upload = gr.File(label=t("upload", lang), file_count="multiple", type="filepath", elem_id="ingest-files", height=120,
                      file_types=[".pdf", ".hwp", ".hwpx", ".txt", ".md", ".csv", ".tsv", ".xlsx", ".json"])
-    ingest_btn = gr.Button(t("ingest", lang), variant="primary", elem_id="ingest")
+    with gr.Row():
+        kind = gr.Dropdown([(t("kind_auto", lang), "auto"), *((KIND_LABELS_KO[k] if lang == "ko" else k, k) for k in KINDS)],
+                           value="auto", label=t("col_kind", lang), min_width=160, scale=1)
+        ingest_btn = gr.Button(t("ingest", lang), variant="primary", elem_id="ingest", scale=2)
     results = gr.Dataframe(headers=[t(k, lang) for k in ("col_file", "col_size", "col_sha", "col_result",
                                                           "col_message")],
                            label=t("ingest_results", lang), interactive=False, wrap=True, elem_id="ingest-results")
@@ -114,7 +119,7 @@ def build_admin_tab(services: Any, lang: str) -> dict[str, Any]:
     prune_note = gr.Markdown()
     audit_file = gr.File(label=t("audit_export", lang), interactive=False, visible=False, elem_id="audit-csv")
     refresh.click(h.overview, None, [sources, status], api_visibility="private")
-    ingest_btn.click(h.ingest, [upload], [results, sources], api_visibility="private", concurrency_limit=1,
+    ingest_btn.click(h.ingest, [upload, kind], [results, sources], api_visibility="private", concurrency_limit=1,
                      concurrency_id="ingest")
     prune_btn.click(h.prune, None, [prune_note, sources], api_visibility="private", concurrency_id="ingest")
     export_btn.click(h.export_audit, None, [audit_file], api_visibility="private")

@@ -30,9 +30,9 @@ def _assistant_text(answer_text: str, grounded: bool, lang: str) -> str:
     return f"⚠️ **{t('ungrounded', lang)}** — {t('ungrounded_note', lang)}\n\n{answer_text}"
 
 
-def _chips(citations: list[dict[str, Any]]) -> Any:
+def _chips(citations: list[dict[str, Any]], lang: str) -> Any:
     choices = [(chip_label(c["n"], c.get("title") or "", c.get("locator") or ""), str(c["n"])) for c in citations]
-    return gr.Radio(choices=choices, value=None, visible=bool(choices))
+    return gr.Radio(choices=choices, value=None, visible=bool(choices), label=t("citations", lang))
 
 
 class ChatHandlers:
@@ -63,7 +63,7 @@ class ChatHandlers:
         messages += [{"role": "user", "content": question}, {"role": "assistant", "content": "…"}]
         yield messages, "", gr.Radio(choices=[], value=None, visible=False), \
             f"<div class='answer-status'>{t('thinking', self.lang)}</div>", state
-        filters = self.services.filters_for(caller.role)
+        filters = self.services.chat_filters(caller.role)
         answer = None
         text = ""
         with user_errors(self.lang):
@@ -76,7 +76,9 @@ class ChatHandlers:
                     answer = part
         if answer is None:
             raise gr.Error(t("error", self.lang))
-        citations = [_citation_dict(c) for c in answer.citations]
+        # no basis found: the closest passages are offered instead (marked as such, never as a citation)
+        cited = answer.citations if answer.grounded or answer.citations else getattr(answer, "closest", []) or []
+        citations = [_citation_dict(c) for c in cited]
         allowed = [c for c in citations if visible_to(caller.role, c.get("kind") or "")]
         # (a finding reaching an officer here would be a retrieval bug; it is dropped, never shown)
         messages[-1] = {"role": "assistant", "content": _assistant_text(answer.answer, answer.grounded, self.lang)}
@@ -89,7 +91,10 @@ class ChatHandlers:
         state["msg_ids"] = {**state.get("msg_ids", {}), str(len(messages) - 1): chat_id}
         state["last"] = {"chat_id": chat_id, "question": question, "answer": answer.answer, "citations": allowed}
         status = answer_status(answer.grounded, len(allowed), answer.mode, list(answer.warnings or []), self.lang)
-        yield messages, "", _chips(allowed), status, state
+        chips = _chips(allowed, self.lang)
+        if allowed and not answer.citations:
+            chips = gr.Radio(choices=chips.choices, value=None, visible=True, label=t("closest", self.lang))
+        yield messages, "", chips, status, state
 
     def open_citation(self, n: str | None, state: dict | None, request: gr.Request) -> tuple[str, Any]:
         """Chip clicked: the cited article's full text in the side panel."""

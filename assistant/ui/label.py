@@ -63,10 +63,12 @@ class LabelHandlers:
             caller.name, caller.role, "label_check", file_sha256=hashes, verdict=verdict,
             sources=[f"{m.get('source')} {m.get('locator')}" for m in matches],
         )
-        badge = verdict_badge(verdict, self.lang, self._as_of(), result.get("message") or "")
+        badge = verdict_badge(verdict, self.lang, result.get("as_of") or self._as_of(), result.get("message") or "")
         summary = f"**{t('elapsed', self.lang)}**: {result.get('elapsed_ms', 0):,.0f} ms"
         if result.get("barcodes"):
             summary += f" · **{t('barcodes', self.lang)}**: {', '.join(map(str, result['barcodes']))}"
+        for note in result.get("notes") or []:
+            summary += f"\n\n- {note}"
         rows = [[_cell(m.get(k)) for k in MATCH_KEYS] for m in matches]
         terms = [str(m.get(k)) for m in matches for k in ("name", "evidence") if m.get(k)]
         ocr = highlight(result.get("ocr_text") or "", terms)

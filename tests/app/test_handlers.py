@@ -167,7 +167,7 @@ def test_admin_actions_are_admin_only(services, tmp_path, monkeypatch):
         with pytest.raises(gr.Error, match="권한"):
             h.overview(Req(user))
         with pytest.raises(gr.Error):
-            next(h.ingest([], Req(user)))
+            next(h.ingest([], None, Req(user)))
         with pytest.raises(gr.Error):
             h.prune(Req(user))
         with pytest.raises(gr.Error):
@@ -178,14 +178,14 @@ def test_admin_actions_are_admin_only(services, tmp_path, monkeypatch):
 
 def test_admin_ingest_stores_checks_and_logs(services, tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(services, "ingest_file", lambda p: (calls.append(p), (True, "1 file, 3 records"))[1])
+    monkeypatch.setattr(services, "ingest_file", lambda p, kind=None: (calls.append((p, kind)), (True, "regulation · indexed · 3"))[1])
     good = tmp_path / "규정.txt"
     good.write_text("제1조(목적) 이 규정은 샘플이다.", encoding="utf-8")
     bad = tmp_path / "report.pdf"
     bad.write_text("not a pdf")
-    results = list(AdminHandlers(services, "ko").ingest([str(good), str(bad)], Req("root")))[-1][0]
+    results = list(AdminHandlers(services, "ko").ingest([str(good), str(bad)], "regulation", Req("root")))[-1][0]
     assert results[0][3] == "성공" and results[1][3] == "오류" and "report.pdf" in results[1][4]
-    assert len(calls) == 1 and calls[0].parent == services.home / "uploads"
+    assert len(calls) == 1 and calls[0][0].parent == services.home / "uploads" and calls[0][1] == "regulation"
     uploads = services.audit.entries(action="upload")
     assert {e["verdict"] for e in uploads} == {"stored", "rejected"}
     stored = next(e for e in uploads if e["verdict"] == "stored")
