@@ -1,0 +1,73 @@
+"""Query analysis (synonyms, article and law mentions) and the article-level scoring of the benchmark."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.errors import BadInputFile
+from assistant.retrieval.evaluate import Question, evaluate, first_rank, load_questions
+from assistant.retrieval.hit import article_of
+from assistant.retrieval.query import LawNames, analyze, law_key
+
+LAWS = ["관세법_샘플.txt", "수입식품안전관리_특별법_샘플.txt", "수입식품안전관리_특별법_시행규칙_샘플.txt",
+        "보세화물_관리에_관한_고시_샘플.md"]
+
+
+def test_colloquial_words_expand_to_legal_terms():
+    q = analyze("청소년이 들고 온 술도 면세돼?")
+    assert {"술", "주류", "면세", "면제"} <= set(q.tokens)
+    assert q.tokens.index("술") < q.tokens.index("주류")  # originals first
+    assert "해외직접구매" in analyze("직구한 영양제").tokens
+
+
+def test_question_words_are_not_keywords():
+    tokens = analyze("과태료는 얼마까지야? 며칠 안에 내?").tokens
+    assert "과태료" in tokens and "얼마" not in tokens and "며칠" not in tokens
+
+
+def test_article_references_in_queries():
+    assert analyze("관세법 94조 면세").articles == ["제94조"]
+    assert analyze("제10조의 2랑 제3조").articles == ["제10조의2", "제3조"]
+
+
+def test_law_names_longest_match_and_aliases():
+    names = LawNames(LAWS, {"수입식품법": "수입식품안전관리 특별법"})
+    assert names.mentioned("수입식품안전관리 특별법 시행규칙 제44조의3") == ["수입식품안전관리_특별법_시행규칙_샘플.txt"]
+    assert names.mentioned("수입식품법 제20조") == ["수입식품안전관리_특별법_샘플.txt"]
+    assert names.mentioned("보세화물 관리에 관한 고시에서 보세사") == ["보세화물_관리에_관한_고시_샘플.md"]
+    assert names.mentioned("면세 한도") == []
+    assert law_key("관세법(샘플).pdf") == "관세법"
+
+
+@pytest.mark.parametrize("loc,art", [("제5조②", "제5조"), ("제10조의2③", "제10조의2"), ("부칙 제1조", "부칙 제1조"),
+                                     ("별표 1", "별표 1"), ("p.3", "p.3"), ("행 56", "행 56")])
+def test_article_of(loc, art):
+    assert article_of(loc) == art
+
+
+def test_article_level_scoring():
+    q = Question("r1", "질문", "관세법_샘플.txt", "제96조")
+    assert first_rank(q, [("관세법_샘플.txt", "제94조"), ("관세법_샘플.txt", "제96조②")]) == 2
+    assert first_rank(q, [("다른법.txt", "제96조"), ("관세법_샘플.txt", "제96조의2")]) is None
+    f = Question("f1", "질문", "a.csv", "행 5")
+    assert first_rank(f, [("a.csv", "행 50"), ("a.csv", "행 5")]) == 2
+
+
+def test_report_metrics_hand_computed():
+    qs = [Question(str(i), f"q{i}", "s", "제1조") for i in range(4)]
+    answers = {"q0": [("s", "제1조")], "q1": [("s", "제2조"), ("s", "제1조")], "q2": [("s", "제9조")] * 5 + [("s", "제1조")],
+               "q3": []}
+    report = evaluate("t", qs, lambda text: answers[text])
+    assert report.recall(1) == 0.25 and report.recall(5) == 0.5
+    assert report.mrr == pytest.approx((1 + 1 / 2 + 1 / 6) / 4)
+    assert len(report.latencies_ms) == 4 and report.to_json()["questions"] == 4
+
+
+def test_question_file_errors_name_the_line(tmp_path):
+    p = tmp_path / "q.jsonl"
+    p.write_text(json.dumps({"id": "1", "question": "q", "source": "s", "locator": "제1조"}) + "\n{broken\n", encoding="utf-8")
+    with pytest.raises(BadInputFile) as err:
+        load_questions(p)
+    assert "2번째 줄" in str(err.value)
