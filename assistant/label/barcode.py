@@ -72,7 +72,7 @@ def barcode_keys(text: str) -> set[str]:
 
 
 def _fmt_name(fmt: object) -> str:
-    return str(fmt).split(".")[-1]
+    return str(fmt).split(".")[-1].replace("-", "")
 
 
 def _decode(img: Image.Image) -> list[Barcode]:

@@ -9,8 +9,8 @@ The `NameIndex` is built once per list snapshot (cached by `Index.generation()` 
 
 OCR text is matched as a *compact stream* (letters and digits of all words concatenated, so OCR
 spacing and line breaks don't matter) with a map back to the words, so each hit carries the words
-it rests on and their confidence. Tolerance grows with term length (edits allowed: 0 below 8 Latin
-letters or 5 Hangul/Han/kana characters, then 1, then 2), and short terms must stand as whole words,
+it rests on and their confidence. Tolerance grows with term length (Levenshtein edits allowed: 0 below
+8 Latin letters or 5 Hangul/Han/kana characters, then 1; 2 from 11 Latin / 10 other; 3 from 16 Latin), and short terms must stand as whole words,
 so "MK" in "MKL-ready" or a 2-syllable name inside a longer word does not count.
 
 Deliberate simplification: names are matched on the whole label text, not only the parsed sections;
@@ -54,8 +54,8 @@ class Term:
     @property
     def allowed_edits(self) -> int:
         n = len(self.key)
-        if self.script == "latin" or self.script == "mixed":
-            return 0 if n < 8 else 1 if n < 14 else 2
+        if self.script == "latin" or self.script == "mixed":  # Levenshtein edits
+            return 0 if n < 8 else 1 if n < 11 else 2 if n < 16 else 3
         return 0 if n < 5 else 1 if n < 10 else 2
 
     @property
@@ -277,6 +277,27 @@ def _boundary_pattern(term: Term) -> re.Pattern:
     return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
 
 
+def best_window(key: str, text: str, start_hint: int) -> tuple[int, int, int]:
+    """(edit distance, start, end) of the text window nearest to `key` around `start_hint`.
+
+    partial_ratio compares equal-length windows, which punishes an inserted or dropped letter
+    (OCR "rn" for "m"); here windows of length L-2..L+2 near the hint are compared by Levenshtein distance.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    n = len(key)
+    best = (n, start_hint, start_hint + n)
+    for start in range(max(0, start_hint - 2), min(len(text), start_hint + 3)):
+        for length in range(max(1, n - 2), n + 3):
+            end = start + length
+            if end > len(text):
+                break
+            d = Levenshtein.distance(key, text[start:end], score_cutoff=best[0])
+            if d < best[0]:
+                best = (d, start, end)
+    return best
+
+
 def match_ingredients(index: NameIndex, stream: Stream) -> list[Match]:
     """Blocked / listed-product ingredients in one OCR pass."""
     out: list[Match] = []
@@ -295,20 +316,19 @@ def match_ingredients(index: NameIndex, stream: Stream) -> list[Match]:
             out.append(_ingredient_match(term, 100.0, stream.words_at(pos, pos + len(term.key))))
             found.add(ti)
     if index.fuzzy_keys:
-        cutoff = min(100.0 * (len(t.key) - t.allowed_edits) / len(t.key) for t in index.fuzzy_terms) - 0.5
         term_ids = {id(t): n for n, t in enumerate(index.terms)}
-        for key, score, i in process.extract(stream.text, index.fuzzy_keys, scorer=fuzz.partial_ratio,
-                                             score_cutoff=cutoff, limit=None):
+        for key, _score, i in process.extract(stream.text, index.fuzzy_keys, scorer=fuzz.partial_ratio,
+                                              score_cutoff=70, limit=None):
             term = index.fuzzy_terms[i]
             if term_ids[id(term)] in found or len(key) > len(stream.text):
-                continue
-            need = 100.0 * (len(key) - term.allowed_edits) / len(key) - 0.5
-            if score < need:
                 continue
             al = fuzz.partial_ratio_alignment(key, stream.text)
             if al is None:
                 continue
-            out.append(_ingredient_match(term, float(score), stream.words_at(al.dest_start, al.dest_end)))
+            dist, start, end = best_window(key, stream.text, al.dest_start)
+            if dist > term.allowed_edits:
+                continue
+            out.append(_ingredient_match(term, 100.0 * (1 - dist / len(key)), stream.words_at(start, end)))
     return out
 
 

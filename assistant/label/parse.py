@@ -61,7 +61,7 @@ def parse_lines(lines: list[tuple[str, float]]) -> ParsedLabel:
         return out
     # Name candidates: tallest lines, ties broken by position (earlier first).
     top = sorted(range(len(usable)), key=lambda i: (-usable[i][1], i))[:3]
-    out.name_candidates = [usable[i][0] for i in sorted(top)]
+    out.name_candidates = [usable[i][0] for i in top]  # tallest first
     collecting = False
     collected: list[str] = []
     for text, _h in usable:

@@ -1,0 +1,120 @@
+"""match.py + verdict.py on list rows built in the test (no OCR)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.label.barcode import Barcode
+from assistant.label.match import NameIndex, match_all
+from assistant.label.ocr import OcrPass, OcrWord
+from assistant.label.snapshot import ListSnapshot
+from assistant.label.verdict import decide
+
+PRODUCTS = [
+    {"seq": "2023000001", "product": "Golden Bee Slim Tea", "manufacturer": "Golden Bee Co., Ltd.", "country": "중국",
+     "ingredients": "시부트라민 | 페놀프탈레인", "barcode": "6901234000016", "registered": "20230105", "source": "I2715.json"},
+    {"seq": "2023000002", "product": "强力男宝胶囊", "manufacturer": "北京康力保健品有限公司", "country": "중국",
+     "ingredients": "실데나필", "barcode": "", "registered": "20230301", "source": "I2715.json"},
+]
+INGREDIENTS = [
+    {"name_ko": "시부트라민", "name_en": "Sibutramine", "other_names": "西布曲明 | シブトラミン", "status": "Y",
+     "designated": "20190115", "source": "blocked.json"},
+    {"name_ko": "1,3-디메틸아밀아민", "name_en": "1,3-Dimethylamylamine", "other_names": "DMAA", "status": "Y", "source": "blocked.json"},
+    {"name_ko": "2,4-디니트로페놀", "name_en": "2,4-Dinitrophenol", "other_names": "DNP", "status": "Y", "source": "blocked.json"},
+    {"name_ko": "시네프린", "name_en": "Synephrine", "other_names": "辛弗林", "status": "N", "released": "20220301", "source": "blocked.json"},
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> NameIndex:
+    return NameIndex(ListSnapshot.from_rows(PRODUCTS, INGREDIENTS))
+
+
+def words(*lines: str, conf: float = 92.0) -> list[OcrPass]:
+    return [OcrPass("kor+eng", [OcrWord(t, conf, i) for i, line in enumerate(lines) for t in line.split()])]
+
+
+def verdict(index, passes, barcodes=()):
+    matches = match_all(index, passes, list(barcodes))
+    n = sum(1 for p in passes for w in p.words if w.conf >= 60 and len(w.text) > 1)
+    return decide(matches, n, len(barcodes), index.snapshot.as_of), matches
+
+
+@pytest.mark.parametrize("printed", ["시부트라민염산염", "Sibutramine HCl", "sibutramine hydrochloride", "西布曲明", "盐酸西布曲明",
+                                     "シブトラミン", "シブトラミン塩酸塩"])
+def test_blocked_ingredient_in_any_language_or_salt_form(index, printed):
+    d, matches = verdict(index, words("Slim Queen", f"Ingredients: green tea, {printed}, vitamin C"))
+    assert d.verdict == "hazard"
+    assert matches[0].kind == "ingredient" and matches[0].canonical == "시부트라민"
+    assert matches[0].locator == "RAW_IRDNT 시부트라민" and matches[0].source == "blocked.json"
+
+
+@pytest.mark.parametrize("printed, canonical", [("1,3-디메틸아밀아민", "1,3-디메틸아밀아민"), ("1,3-Dimethylamylamine", "1,3-디메틸아밀아민"),
+                                                ("2,4-dinitrophenol", "2,4-디니트로페놀"), ("2,4-디니트로페놀", "2,4-디니트로페놀")])
+def test_comma_containing_chemical_names(index, printed, canonical):
+    d, matches = verdict(index, words("Power Stack", f"Ingredients: caffeine, {printed}, rice flour"))
+    assert d.verdict == "hazard" and {m.canonical for m in matches} == {canonical}
+
+
+def test_ocr_error_tolerated_in_long_names(index):
+    d, matches = verdict(index, words("Ingredients: sibutrarnine, rice"))
+    assert d.verdict == "hazard" and matches[0].canonical == "시부트라민" and matches[0].score < 100
+
+
+def test_short_accidental_substrings_do_not_match(index):
+    # "dnp"/"dmaa" inside longer words, and a 2-syllable fragment, are not ingredient reads
+    d, matches = verdict(index, words("Ingredients: adnpx powder, dmaalite fiber, 시부 차"))
+    assert matches == [] and d.verdict == "no_match"
+
+
+def test_released_entries_never_block(index):
+    d, matches = verdict(index, words("Thermo Citrus", "Ingredients: Synephrine HCl, 辛弗林, 시네프린, vitamin C"))
+    assert matches == [] and d.verdict == "no_match"
+
+
+def test_barcode_is_the_strongest_evidence(index):
+    d, matches = verdict(index, [], [Barcode("6901234000016", "EAN13", True)])
+    assert d.verdict == "hazard" and matches[0].via == "barcode"
+    assert matches[0].locator == "SELF_IMPORT_SEQ 2023000001"
+    assert matches[0].entry["manufacturer"] == "Golden Bee Co., Ltd." and matches[0].entry["registered"] == "20230105"
+
+
+def test_listed_product_by_name_without_the_ingredient_on_the_label(index):
+    d, matches = verdict(index, words("Golden Bee Slim Tea", "Ingredients: green tea, honey", "Manufacturer: Golden Bee Co., Ltd."))
+    assert d.verdict == "hazard"
+    assert matches[0].kind == "product" and matches[0].strength == "strong"
+    assert matches[0].entry["ingredients"] == "시부트라민 | 페놀프탈레인"
+
+
+def test_chinese_name_with_one_ocr_error(index):
+    d, matches = verdict(index, words("强力男宝胶守", "配料: 明胶", "制造商: 北京康力保健品有限公司"))
+    assert d.verdict == "hazard" and matches[0].locator == "SELF_IMPORT_SEQ 2023000002"
+
+
+@pytest.mark.parametrize("name", ["Golden Bee Honey", "Golden Bee Royal Jelly", "Slim Tea Detox"])
+def test_near_miss_names_are_not_hazard(index, name):
+    d, _ = verdict(index, words(name, "Ingredients: honey, royal jelly", "Manufacturer: Nature Way Co."))
+    assert d.verdict != "hazard"
+
+
+def test_golden_bee_honey_is_no_match(index):
+    d, matches = verdict(index, words("Golden Bee Honey", "Ingredients: acacia honey"))
+    assert d.verdict == "no_match" and matches == []
+
+
+def test_low_confidence_ingredient_read_is_review(index):
+    d, matches = verdict(index, words("Ingredients: sibutrarnine", conf=35))
+    assert d.verdict == "review" and matches[0].strength == "weak"
+
+
+def test_unreadable_photo_asks_for_a_new_one(index):
+    d, _ = verdict(index, words("~", conf=20))
+    assert d.verdict == "review" and "다시 촬영해 주세요" in d.message
+
+
+def test_no_match_wording_never_says_safe(index):
+    d, _ = verdict(index, words("Vitamin C 1000", "Ingredients: ascorbic acid, rice flour"))
+    assert d.verdict == "no_match"
+    assert d.message == "목록에 없음 (기준일 2023-03-01)"
+    assert "안전" not in d.message and "safe" not in d.message.lower()
+    assert any("6병" in n for n in d.notes)
