@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from ingest.document import Block
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Cc except \t \n
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _FILE_NAME = re.compile(r"\.(html?|pdf|hwpx?|docx?|txt|xlsx?)$|^(file|https?)://", re.IGNORECASE)
 
 
 def clean_line(text: str) -> str:
     """Collapse runs of spaces and drop control characters (keeps newlines)."""
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _CONTROLS.sub("", text)
+    if "\n" not in text:
+        return _SPACES.sub(" ", text).strip()
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
 
 

@@ -74,14 +74,21 @@ def detect_encoding(data: bytes, path: Path | str, *, complete: bool) -> str:
 
 
 def read_text(path: Path, max_bytes: int) -> tuple[str, str]:
-    """Whole file as text: (text, encoding)."""
+    """Whole file as text: (text, encoding). The encoding is judged on a sample, then the whole
+    file must decode strictly with it."""
     size = path.stat().st_size
     if size > max_bytes:
         raise BadInputFile(path, f"파일이 너무 큽니다({size:,}바이트, 한도 {max_bytes:,}).",
                            f"file too large ({size:,} bytes, limit {max_bytes:,})")
+    encoding = sniff_file_encoding(path)
     data = path.read_bytes()
-    encoding = detect_encoding(data, path, complete=True)
-    text = data.decode(encoding)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise BadInputFile(path, f"파일 중간에 {encoding} 인코딩이 아닌 바이트가 있습니다(위치 {exc.start:,}).",
+                           f"bytes that are not {encoding} at offset {exc.start:,}") from exc
+    if "\x00" in text:
+        raise BadInputFile(path, "텍스트 파일이 아닙니다(NUL 바이트 포함).", "not a text file (contains NUL bytes)")
     return text.lstrip("\ufeff"), encoding
 
 

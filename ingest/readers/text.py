@@ -11,26 +11,29 @@ from ingest.readers.encoding import read_text
 from ingest.readers.limits import Limits, current
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def read_text_document(path: Path, limits: Limits | None = None) -> Document:
     text, encoding = read_text(path, current(limits).max_text_bytes)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = clean_line(text.replace("\r\n", "\n").replace("\r", "\n"))  # once, over the whole text
     fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"
     blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", text):
-        lines = [ln for ln in chunk.split("\n")]
+    for chunk in _PARAGRAPH_BREAK.split(text):
+        if fmt != "md" or "#" not in chunk:
+            if chunk:
+                blocks.append(Block(chunk))
+            continue
         buf: list[str] = []
-        for line in lines:
-            if fmt == "md" and _MD_HEADING.match(line.strip()):
+        for line in chunk.split("\n"):
+            if _MD_HEADING.match(line):
                 if buf:
-                    blocks.append(Block(clean_line("\n".join(buf))))
+                    blocks.append(Block("\n".join(buf)))
                     buf = []
-                blocks.append(Block(clean_line(line.strip().lstrip("#")), kind="heading"))
+                blocks.append(Block(line.lstrip("#").strip(), kind="heading"))
             else:
                 buf.append(line)
-        para = clean_line("\n".join(buf))
-        if para:
-            blocks.append(Block(para))
+        if buf:
+            blocks.append(Block("\n".join(buf)))
     return Document(path=path, title=guess_title(blocks, path), blocks=blocks,
                     meta={"format": fmt, "encoding": encoding})
