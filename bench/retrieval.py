@@ -17,7 +17,8 @@ Protocol (same for every method):
   or with the Kiwi tokens of assistant.text.korean. A chunk counts for a regulation question when it comes
   from the expected file and contains the expected article's heading (a line starting "제N조(" / "제N조 "),
   for a finding question when it contains the finding's title. This is generous to the baselines: one
-  1,000-character chunk often holds several headings and then counts for each of those articles.
+  1,000-character chunk often holds several headings and then counts for each of those articles. The
+  "strict" rows count a chunk only for its first heading (the article a citation from it would name).
 - Latency: wall time of each search call after one warm-up query (same process, warm caches).
 """
 
@@ -92,17 +93,28 @@ def heading_pattern(article: str) -> re.Pattern[str] | None:
     return None
 
 
-def chunk_counts(q: Question, chunk) -> bool:
+_ANY_HEADING = re.compile(r"(?m)^[\s#*\[]*(?:제\s*\d+\s*조(?:\s*의\s*\d+)?\s*(?:[(（]|\s|$)|별표\s*\d+)")
+
+
+def chunk_counts(q: Question, chunk, strict: bool = False) -> bool:
+    """Generous: the chunk holds the expected heading. Strict: it is the chunk's first heading (the one a
+    citation built from the chunk would most likely name)."""
     if chunk.metadata["source"] != q.source:
         return False
     title = q.extra.get("finding_title")
     if title:
         return str(title) in chunk.page_content
     pattern = heading_pattern(q.article)
-    return bool(pattern.search(chunk.page_content)) if pattern else q.locator in chunk.page_content
+    if pattern is None:
+        return q.locator in chunk.page_content
+    m = pattern.search(chunk.page_content)
+    if not m or not strict:
+        return bool(m)
+    first = _ANY_HEADING.search(chunk.page_content)
+    return first is not None and first.start() == m.start()
 
 
-def evaluate_baseline(name: str, questions: list[Question], chunks: list, preprocess) -> Report:
+def evaluate_baseline(name: str, questions: list[Question], chunks: list, preprocess, strict: bool = False) -> Report:
     from langchain_community.retrievers import BM25Retriever
 
     retriever = BM25Retriever.from_documents(chunks, preprocess_func=preprocess, k=DEPTH)
@@ -112,7 +124,7 @@ def evaluate_baseline(name: str, questions: list[Question], chunks: list, prepro
         t0 = time.perf_counter()
         got = retriever.invoke(q.question)
         report.latencies_ms.append((time.perf_counter() - t0) * 1000)
-        rank = next((i for i, c in enumerate(got[:DEPTH], 1) if chunk_counts(q, c)), None)
+        rank = next((i for i, c in enumerate(got[:DEPTH], 1) if chunk_counts(q, c, strict)), None)
         report.ranks.append(rank)
         if rank != 1:
             report.misses.append((q.id, q.question, [c.metadata["source"] for c in got[:3]]))
@@ -218,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
             chunks = baseline_chunks(subset)
             reports.append(evaluate_baseline(f"LC split+BM25 whitespace · {f.stem}", questions, chunks, str.split))
             reports.append(evaluate_baseline(f"LC split+BM25 Kiwi tokens · {f.stem}", questions, chunks, tokenize))
+            if "finding" not in f.stem:
+                reports.append(evaluate_baseline(f"LC split+BM25 whitespace · {f.stem} · strict", questions, chunks,
+                                                 str.split, strict=True))
+                reports.append(evaluate_baseline(f"LC split+BM25 Kiwi tokens · {f.stem} · strict", questions, chunks,
+                                                 tokenize, strict=True))
     if args.synthetic:
         regs = [q for f in files if "finding" not in f.stem for q in load_questions(f)]
         reports.append(synthetic_latency(args.synthetic, regs, args.synthetic_home))
