@@ -1,14 +1,15 @@
 """Extractive answers (`llm.mode: none`): the sentences of the top passages that best answer the
 question, each ending with its citation marker. Nothing is generated, so nothing can be invented.
 
-Deliberate simplifications: sentences are scored by overlap of Kiwi morphemes with the question
-(specific words count more than words common to every customs text) plus a bonus for the
-passage's retrieval rank; the top passage always contributes its best sentence, because retrieval
-ranked it first.
+Deliberate simplifications: sentences are scored by the IDF-weighted overlap of Kiwi morphemes
+with the question (words common to every customs text count less) plus a bonus for the passage's
+retrieval rank; the top passage always contributes its best sentence, because retrieval ranked it
+first; a list item (호) is shown with the sentence that introduces its list.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -16,7 +17,8 @@ from assistant.answer.context import Passage
 from assistant.answer.grounding import GENERIC
 
 # Split before circled paragraph numbers (항) and numbered items (호), and after sentence ends.
-_UNIT_BREAK = re.compile(r"(?=[①-⑳])|(?<=[다요함음됨])\.\s+|(?<=[.?!])\s+(?=[가-힣A-Z])|\n+")
+# A period after a list number ("2. 건강기능식품") is not a sentence end.
+_UNIT_BREAK = re.compile(r"(?=[①-⑳])|(?<=[다요함음됨])\.\s+|(?<=[^\d\s.가-하][.?!])\s+(?=[가-힣A-Z])|\n+")
 
 
 @dataclass
@@ -38,8 +40,18 @@ def split_units(text: str) -> list[str]:
     return [p + "." if p.endswith("다") else p for p in parts if len(p) >= 6]
 
 
-def _score(tokens: set[str], q_tokens: list[str]) -> float:
-    return sum((0.3 if t in GENERIC or t.isdigit() else 1.0) for t in q_tokens if t in tokens)
+_LIST_ITEM = re.compile(r"^(\d{1,2}\.|[가-하]\.)\s")
+
+
+def _with_context(units: list[str], i: int) -> str:
+    """A list item (호/목) alone says little: prefix the sentence that introduces the list."""
+    unit = units[i]
+    if not _LIST_ITEM.match(unit):
+        return unit
+    for j in range(i - 1, -1, -1):
+        if not _LIST_ITEM.match(units[j]):
+            return f"{units[j]} … {unit}" if len(units[j]) < 200 else unit
+    return unit
 
 
 def extract(question: str, passages: list[Passage], max_sentences: int = 3) -> tuple[str, list[int]]:
@@ -48,33 +60,54 @@ def extract(question: str, passages: list[Passage], max_sentences: int = 3) -> t
 
     if not passages:
         return "", []
-    q_tokens = list(dict.fromkeys(tokenize(question)))
+    # Group tokens by the question's words: a compound yields several tokens (소액물품 → 소액, 물품,
+    # 소액물품) that must count once, or compounds would outvote the word that decides (미국).
+    q_words = [ts for ts in (set(tokenize(w)) for w in question.split()) if ts]
+    q_tokens = list(dict.fromkeys(t for ts in q_words for t in ts))
     sentences: list[Sentence] = []
+    token_sets: list[set[str]] = []
     for p in passages:
         body = p.text
-        # The record text starts with the document and article heading; it is shown in the lead line instead.
+        # The record text starts with the document and article heading; the citation shows it instead.
         if body.startswith(p.title):
             body = body[len(p.title) :]
-        for i, unit in enumerate(split_units(body)):
-            s = Sentence(unit, p, i)
-            rank_bonus = 1.0 / p.n
-            length_penalty = 0.5 if len(unit) < 15 else 0.0
-            s.score = _score(set(tokenize(unit)), q_tokens) + rank_bonus - length_penalty - 0.01 * i
-            sentences.append(s)
+        units = split_units(body)
+        for i in range(len(units)):
+            sentences.append(Sentence(_with_context(units, i), p, i))
+            token_sets.append(set(tokenize(units[i])))
     if not sentences:
         return "", []
-    first = max((s for s in sentences if s.passage.n == passages[0].n), key=lambda s: s.score, default=None)
-    chosen: list[Sentence] = [first] if first else []
-    best = max(s.score for s in sentences)
+    # Words found in many candidate sentences say little about which one answers (IDF over the pool);
+    # words common to all customs texts count less still.
+    n = len(sentences)
+    weight = {}
+    for t in q_tokens:
+        df = sum(t in ts for ts in token_sets)
+        weight[t] = (math.log(1 + n / df) if df else 0.0) * (0.3 if t in GENERIC or t.isdigit() else 1.0)
+    for s, ts in zip(sentences, token_sets):
+        rank_bonus = 1.5 / s.passage.n  # retrieval already judged the passage: trust its order
+        s.score = sum(max((weight[t] for t in w if t in ts), default=0.0) for w in q_words) + rank_bonus - (0.5 if len(s.text) < 15 else 0.0) - 0.02 * s.position
+    top = [s for s in sentences if s.passage.n == passages[0].n]
+    main = max(top or sentences, key=lambda s: s.score)
+    chosen = [main]
     for s in sorted(sentences, key=lambda s: -s.score):
         if len(chosen) >= max_sentences:
             break
-        if s in chosen or s.score < 0.6 * best or s.score <= 1.0:
+        if s is main or s.passage.n > 3 or s.score < 0.8 * main.score or s.score - 1.5 / s.passage.n <= 0:
             continue
         chosen.append(s)
     chosen.sort(key=lambda s: (s.passage.n, s.position))
-    cited = list(dict.fromkeys(s.passage.n for s in chosen))
-    titles = "」, 「".join(dict.fromkeys(passages[n - 1].title for n in cited))
-    lines = [f"「{titles}」에 따르면:"]
-    lines += [f"- {s.text} [{s.passage.n}]" for s in chosen]
-    return "\n".join(lines), cited
+    # The same sentence often stands in several records (findings quote the article they breached):
+    # show it once, with every passage that carries it.
+    lines: dict[str, list[int]] = {}
+    for s in chosen:
+        lines.setdefault(" ".join(s.text.split()), []).append(s.passage.n)
+    for s in sentences:
+        key = " ".join(s.text.split())
+        if key in lines and s.passage.n not in lines[key] and s.passage.n <= 3:
+            lines[key].append(s.passage.n)
+    cited = sorted({n for ns in lines.values() for n in ns})
+    titles = list(dict.fromkeys(passages[n - 1].title for n in cited))
+    lead = f"「{titles[0]}」에 따르면:" if len(titles) == 1 else "관련 자료 발췌:"
+    body = [f"- {text} " + "".join(f"[{n}]" for n in sorted(ns)) for text, ns in lines.items()]
+    return "\n".join([lead, *body]), cited

@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ask", help="규정 질의: 인용과 함께 답변 (cited answer)")
     p.add_argument("question", help='질문 ("-": 표준입력에서 한 줄에 하나씩)')
     p.add_argument("--kind", action="append", choices=["regulation", "finding", "hazard-list", "ingredient-list"],
-                   help="이 종류의 자료만 근거로 사용 (여러 번 지정 가능)")
+                   help="이 종류의 자료만 근거로 사용 (여러 번 지정 가능; 기본: regulation)")
     p.add_argument("--json", action="store_true", help="JSON(표준입력이면 JSONL)으로 출력")
     p.set_defaults(func=run)
 
@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.home)
     answerer = build_answerer(settings, build_retriever(settings))
-    filters = Filters.for_role(args.role, Filters(kinds=args.kind) if args.kind else None)
+    # Chat questions are regulation questions by default; auditors ask about findings with --kind finding.
+    filters = Filters.for_role(args.role, Filters(kinds=args.kind or ["regulation"]))
     questions = (line.strip() for line in sys.stdin) if args.question == "-" else iter([args.question])
     for q in questions:
         if q:
