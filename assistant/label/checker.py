@@ -144,7 +144,11 @@ def build_label_checker(settings: Any, index: Any | None = None, searcher: Any |
         from assistant.store.index import Index
 
         index = Index(settings)
-    if searcher is None:
+    try:
+        has_regulations = int(index.counts().get("regulation", 0)) > 0
+    except Exception:
+        has_regulations = True  # let the retriever decide
+    if searcher is None and has_regulations:
         try:
             from assistant.retrieval.retriever import build_retriever
 

@@ -1,0 +1,113 @@
+"""checker.py and the check-label command: the whole pipeline on images drawn in the test."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from assistant.cli import main
+from assistant.label.checker import LabelChecker
+from assistant.label.legal import NO_REGULATIONS_NOTE, LegalBasis
+from assistant.label.ocr import FakeOCR
+from assistant.label.snapshot import ListSnapshot
+
+FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
+PRODUCTS = [{"seq": "2023000001", "product": "Golden Bee Slim Tea", "manufacturer": "Golden Bee Co., Ltd.",
+             "ingredients": "시부트라민", "barcode": "8801234567893", "registered": "20230105", "source": "I2715.json"}]
+INGREDIENTS = [{"name_ko": "시부트라민", "name_en": "Sibutramine", "status": "Y", "designated": "20240210", "source": "blocked.json"}]
+
+
+def png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def text_image(text: str) -> Image.Image:
+    img = Image.new("RGB", (900, 200), "white")
+    ImageDraw.Draw(img).text((30, 60), text, font=ImageFont.truetype(FONT, 48), fill="black")
+    return img
+
+
+@dataclass
+class FakeHit:
+    source: str
+    locator: str
+    title: str
+    text: str
+
+
+class FakeSearcher:
+    def __init__(self):
+        self.calls = 0
+
+    def search(self, query, k=5, filters=None):
+        self.calls += 1
+        assert filters.kinds == ["regulation"]
+        if "237" in query:
+            return [FakeHit("관세법_샘플.txt", "제237조", "관세법 제237조(통관의 보류)", "세관장은 ... 통관을 보류할 수 있다.")]
+        return []
+
+
+def checker(lines, searcher=None):
+    return LabelChecker(ListSnapshot.from_rows(PRODUCTS, INGREDIENTS), FakeOCR(lines), LegalBasis(searcher))
+
+
+def test_hazard_result_json_contract_and_cached_legal_basis():
+    searcher = FakeSearcher()
+    c = checker(["Golden Bee Slim Tea", "Manufacturer: Golden Bee Co., Ltd."], searcher)
+    res = c.check([png(text_image("label"))], names=["front.png"]).to_json()
+    assert list(res)[:8] == ["file", "verdict", "matches", "legal_basis", "ocr_text", "barcodes", "elapsed_ms", "message"]
+    assert res["file"] == "front.png" and res["verdict"] == "hazard"
+    m = res["matches"][0]
+    assert set(m) >= {"kind", "name", "canonical", "score", "evidence", "source", "locator", "entry"}
+    assert m["kind"] == "product" and m["locator"] == "SELF_IMPORT_SEQ 2023000001" and m["source"] == "I2715.json"
+    assert res["legal_basis"][0]["locator"] == "제237조"
+    calls = searcher.calls
+    c.check([png(text_image("label"))])
+    assert searcher.calls == calls  # cached per verdict type
+
+
+def test_no_regulations_indexed_gives_empty_basis_with_note():
+    res = checker(["Golden Bee Slim Tea", "Golden Bee Co., Ltd."]).check([png(text_image("x"))]).to_json()
+    assert res["legal_basis"] == [] and NO_REGULATIONS_NOTE in res["notes"]
+
+
+def test_group_pools_evidence_from_several_photos():
+    from test_label_barcode import draw_ean13
+
+    barcode_photo = Image.new("RGB", (600, 300), "white")
+    barcode_photo.paste(draw_ean13("8801234567893").convert("RGB"), (100, 60))
+    c = checker(["Vitamin", "Ingredients: rice"])
+    res = c.check([png(text_image("front")), png(barcode_photo)], names=["front.png", "back.png"]).to_json()
+    assert res["verdict"] == "hazard" and res["barcodes"] == ["8801234567893"]
+    assert res["files"] == ["front.png", "back.png"] and res["matches"][0]["via"] == "barcode"
+
+
+def test_no_match_message_uses_newest_list_date():
+    res = checker(["Vitamin C 1000", "Ingredients: ascorbic acid, rice flour"]).check([png(text_image("x"))]).to_json()
+    assert res["verdict"] == "no_match" and res["message"] == "목록에 없음 (기준일 2024-02-10)"
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_cli_reports_bad_files_and_continues(tmp_path, capsys):
+    good = tmp_path / "good.png"
+    text_image("Vitamin C 1000 rice flour").save(good)
+    (tmp_path / "notes.jpg").write_text("hello", encoding="utf-8")
+    (tmp_path / "empty.png").write_bytes(b"")
+    data = png(text_image("truncated label"))
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
+    files = [str(tmp_path / n) for n in ("notes.jpg", "empty.png", "good.png", "cut.png")]
+    code = main(["--home", str(tmp_path / "home"), "check-label", "--json", *files])
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert code != 0
+    assert [x["file"] for x in lines] == [files[0], files[1], files[2], files[3]]
+    assert "error" in lines[0] and "이미지 파일이 아닙니다" in lines[0]["error"]
+    assert "빈 파일" in lines[1]["error"]
+    assert lines[2]["verdict"] == "no_match" and lines[2]["message"].startswith("목록에 없음 (기준일 ")
+    assert "error" in lines[3]

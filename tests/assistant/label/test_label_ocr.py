@@ -1,0 +1,67 @@
+"""ocr.py + preprocess.py with the real Tesseract on text drawn in the test."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from assistant.label.ocr import TesseractOCR, parse_tsv, split_passes
+from assistant.label.preprocess import PreprocessOptions, estimate_skew, is_dark, preprocess
+
+FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
+CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+
+
+def label(lines: list[tuple[str, str, int]], size=(1000, 420), bg="white", fg="black") -> Image.Image:
+    img = Image.new("RGB", size, bg)
+    d = ImageDraw.Draw(img)
+    y = 30
+    for text, font, index in lines:
+        d.text((40, y), text, font=ImageFont.truetype(font, 44, index=index), fill=fg)
+        y += 80
+    return img
+
+
+def test_split_passes():
+    assert split_passes(["kor", "eng", "chi_sim", "chi_tra", "jpn"]) == ["kor+eng", "chi_sim+jpn"]
+    assert split_passes(["eng"]) == ["eng"]
+
+
+def test_parse_tsv_keeps_word_confidences():
+    tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+           "5\t1\t1\t1\t1\t1\t10\t10\t50\t20\t91.5\tSibutramine\n5\t1\t1\t1\t2\t1\t10\t40\t50\t20\t33\tHCl\n")
+    words = parse_tsv(tsv)
+    assert [(w.text, w.conf, w.line) for w in words] == [("Sibutramine", 91.5, 0), ("HCl", 33.0, 1)]
+
+
+@needs_tesseract
+def test_reads_korean_and_english_with_confidences():
+    img = label([("Ingredients: Sibutramine HCl", FONT, 0), ("원재료명: 시부트라민염산염", FONT, 0)])
+    result = TesseractOCR(["kor", "eng"]).read(preprocess(img)[0])
+    text = result.text.replace(" ", "")
+    assert "Sibutramine" in text and "시부트라민" in text
+    assert all(0 <= w.conf <= 100 for w in result.passes[0].words)
+    assert result.readable_words() >= 3
+
+
+@needs_tesseract
+def test_reads_chinese_in_the_cjk_pass():
+    img = label([("成分: 西布曲明, 维生素C", CJK, 2)])
+    result = TesseractOCR(["kor", "eng", "chi_sim", "jpn"]).read(preprocess(img)[0])
+    assert [p.langs for p in result.passes] == ["kor+eng", "chi_sim+jpn"]
+    assert "西布曲明" in result.text.replace(" ", "")
+
+
+def test_dark_label_is_inverted_and_skew_is_found():
+    img = label([("Golden Bee Slim Tea", FONT, 0), ("Ingredients: green tea", FONT, 0)], bg=(20, 20, 30), fg="white")
+    assert is_dark(np.asarray(img.convert("L")))
+    tilted = img.rotate(8, expand=True, fillcolor=(20, 20, 30))
+    angle = estimate_skew(np.asarray(tilted.convert("L")), 15, 1)
+    assert abs(angle + 8) <= 1.5  # rotating back by -8° straightens it
+    out, info = preprocess(tilted, PreprocessOptions())
+    assert info.get("inverted") and abs(info.get("deskew_deg", 0) + 8) <= 1.5
+    assert np.median(np.asarray(out)) > 128  # now dark text on light
