@@ -284,6 +284,16 @@ class Database:
             out.update(r[0] for r in rows)
         return out
 
+    def filter_rows(self, ids: list[str]) -> dict[str, tuple[str, str, dict[str, Any]]]:
+        """id -> (kind, source, metadata) for ids that exist now (dense-channel filtering)."""
+        out: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+            rows = self.query(
+                f"SELECT id, kind, source, metadata FROM records WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            for rid, kind, source, meta in rows:
+                out[rid] = (kind, source, json.loads(meta))
+        return out
+
     def get(self, ids: list[str]) -> list[Record]:
         found: dict[str, Record] = {}
         for chunk in _chunks(list(dict.fromkeys(ids)), 500):

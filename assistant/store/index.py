@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.records import KINDS, Record
 from assistant.store.db import Database, SourceRow
+from assistant.store.dense import FilteredDense
 from assistant.store.keyword import KeywordIndex
 from assistant.store.lock import FileLock
 from assistant.store.tokens import Tokenizer, resolve_tokenizer
@@ -58,6 +59,7 @@ class Index:
         self._kw: KeywordIndex | None = None
         self._vs: VectorStore | None = None
         self._index_id: str | None = None
+        self._dense = FilteredDense()
         self._seen: tuple | None = None  # (generation, vector stamp, BM25 snapshot) last served
 
     # parts, lazily ---------------------------------------------------------------------------
@@ -234,15 +236,18 @@ class Index:
         if k <= 0:
             return []
         vec = self.embedder.embed_query(query)
-        where = filters.where() if filters is not None else None
+        if filters is None or filters.is_empty():
+            return self._existing(self._chroma_query(vec, k + 10, None), k)
+        return self._dense.search(vec, k, filters, self._chroma_query, self.db, self._kw, self.vectors())
+
+    def _chroma_query(self, vec: Any, n: int, where: dict | None) -> list[tuple[str, float]]:
         try:
-            hits = self.vectors().query(vec, k + max(10, k), where)
+            return self.vectors().query(vec, n, where)
         except Exception as exc:
             if type(exc).__name__ == "ConfigError":
                 raise
             # another process is writing the local store right now: reopen and ask once more
-            hits = self.vectors(reopen=True).query(vec, k + max(10, k), where)
-        return self._existing(hits, k)
+            return self.vectors(reopen=True).query(vec, n, where)
 
     def _existing(self, hits: list[tuple[str, float]], k: int) -> list[tuple[str, float]]:
         if not hits:

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from assistant.store.keyword import KeywordIndex
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
 TOKEN_BATCH = 1000
 EMBED_BATCH = 256
+ADD_BATCH = 2048  # vectors per Chroma call (fewer, larger writes)
 
 
 def vector_metadata(kind: str, source: str, meta: dict[str, Any]) -> dict[str, Any]:
@@ -74,18 +77,30 @@ def sync(index: Index, progress: Callable[[int, int], None] | None = None, force
             progress(done, total)
 
     emb = index.embedder
+    pending: list[tuple[list[str], Any, list[dict[str, Any]]]] = []
+
+    def flush() -> None:
+        if pending:
+            ids = [i for p in pending for i in p[0]]
+            vecs = np.concatenate([p[1] for p in pending])
+            vs.add(ids, vecs, [m for p in pending for m in p[2]])
+            pending.clear()
+
     for i in range(0, len(to_embed), EMBED_BATCH):
         batch = to_embed[i : i + EMBED_BATCH]
         texts = db.texts(batch)
         alive = [rid for rid in batch if rid in texts]
         if alive:
-            vecs = emb.embed_documents([doc_text(texts[r][2], texts[r][3]) for r in alive])
-            metas = [vector_metadata(texts[r][0], texts[r][1], texts[r][4]) for r in alive]
-            vs.add(alive, vecs, metas)
+            vecs = np.asarray(emb.embed_documents([doc_text(texts[r][2], texts[r][3]) for r in alive]),
+                              dtype=np.float32)
+            pending.append((alive, vecs, [vector_metadata(texts[r][0], texts[r][1], texts[r][4]) for r in alive]))
             report["embedded"] += len(alive)
+            if sum(len(p[0]) for p in pending) >= ADD_BATCH:
+                flush()
         done += len(batch)
         if progress:
             progress(done, total)
+    flush()
     if orphans:
         vs.delete(orphans)
         report["vectors_deleted"] = len(orphans)

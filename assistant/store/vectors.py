@@ -123,6 +123,19 @@ class VectorStore:
                 metadatas=list(metadatas[i : i + self.batch]),
             )
 
+    def embeddings(self, ids: Sequence[str]) -> tuple[list[str], Any]:
+        """(ids found, float32 matrix) for the given ids, in the order given."""
+        import numpy as np
+
+        found: dict[str, Any] = {}
+        for i in range(0, len(ids), self.batch):
+            got = self.collection.get(ids=list(ids[i : i + self.batch]), include=["embeddings"])
+            found.update(zip(got["ids"], got["embeddings"], strict=True))
+        order = [i for i in ids if i in found]
+        if not order:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return order, np.asarray([found[i] for i in order], dtype=np.float32)
+
     def delete(self, ids: Sequence[str]) -> None:
         for i in range(0, len(ids), self.batch):
             self.collection.delete(ids=list(ids[i : i + self.batch]))

@@ -179,3 +179,23 @@ def test_same_record_ids_in_two_files_is_a_clear_error(home):
     with pytest.raises(BadInputFile, match="레코드 id"):
         idx.replace_source(row("/d/b/관세법_샘플.txt"), regulation_records())
     assert idx.counts()["regulation"] == 5 and idx.source("/d/b/관세법_샘플.txt") is None
+
+
+def test_three_dense_filter_paths_agree(home, monkeypatch):
+    """Oversampled HNSW + local filter, exact scoring of the allowed subset, and Chroma's `where` give one answer."""
+    import assistant.store.dense as dense
+
+    idx = _crowded_index(home)
+    f = Filters(kinds=["finding"], year_from=2020)
+    q = "여행자 휴대품 면세 처리 사례"
+    oversampled = idx.vector_search(q, 2, f)
+    monkeypatch.setattr(dense, "OVERSAMPLE_CAP", 1)
+    idx._dense.clear()
+    exact = idx.vector_search(q, 2, f)
+    monkeypatch.setattr(dense, "BRUTE_MAX", 0)
+    where = idx.vector_search(q, 2, f)
+    ids = lambda hits: [h[0] for h in hits]  # noqa: E731
+    assert len(oversampled) == 2 and ids(oversampled) == ids(exact) == ids(where)
+    for a, b in zip(exact, where, strict=True):
+        assert abs(a[1] - b[1]) < 1e-4
+    assert {r.metadata["year"] for r in idx.get(ids(exact))} == {2020, 2021}

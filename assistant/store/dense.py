@@ -1,0 +1,94 @@
+"""Filtered dense search (필터 적용 벡터 검색) that stays fast at 100k records.
+
+Chroma's `where` clauses cost time in proportion to the records they match (30-80 ms at 10k on
+this machine, ~10x that at 100k), while an unfiltered HNSW query costs 1-5 ms even for 1,000
+neighbours. So, with filters:
+1. estimate the allowed fraction p from the keyword snapshot's cached filter mask; when
+   1.5*(k+10)/p neighbours are few enough (<= OVERSAMPLE_CAP), ask Chroma for that many unfiltered
+   and keep the first k that pass `Filters.matches` on their SQLite rows (widening 4x, up to the
+   cap, when the filter correlates with the query's topic and too few pass). The filtered top-k is by
+   definition the first k allowed items of the unfiltered ranking, so when k survive this is the
+   same answer as a filtered query, not a post-filter after truncation;
+2. otherwise (a selective filter), score the allowed subset exactly: its vectors are fetched from
+   Chroma once per (filter, generation) and cached (numpy, at most BRUTE_MAX rows, a few entries);
+3. otherwise Chroma's own `where` (exact, slower).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from assistant.retrieval.filters import Filters
+    from assistant.store.db import Database
+    from assistant.store.keyword import KeywordIndex
+    from assistant.store.vectors import VectorStore
+
+OVERSAMPLE_CAP = 2000
+BRUTE_MAX = 20000
+CACHE_ENTRIES = 4
+
+Query = Callable[[Any, int, "dict[str, Any] | None"], "list[tuple[str, float]]"]
+
+
+class FilteredDense:
+    def __init__(self) -> None:
+        self._subsets: OrderedDict[tuple, tuple[list[str], np.ndarray]] = OrderedDict()
+
+    def clear(self) -> None:
+        self._subsets.clear()
+
+    def search(self, vec: np.ndarray, k: int, filters: Filters, query: Query, db: Database,
+               kw: KeywordIndex | None, vs: VectorStore) -> list[tuple[str, float]]:
+        mask = kw.mask(filters) if kw is not None and len(kw) else None
+        p = float(mask.mean()) if mask is not None else 1.0
+        if p == 0.0 and mask is not None and len(mask):
+            p = 1.0 / len(mask)  # the snapshot may lag behind: still look
+        want = math.ceil(1.5 * (k + 10) / p)
+        while want <= OVERSAMPLE_CAP:
+            hits = query(vec, want, None)
+            out = self._passing(hits, filters, db, k)
+            if len(out) >= k or len(hits) < want:  # enough, or we saw the whole collection
+                return out
+            if want >= OVERSAMPLE_CAP:
+                break
+            # the query's neighbourhood is mostly filtered out (filter and topic correlate): widen
+            want = min(want * 4, OVERSAMPLE_CAP)
+        if mask is not None and int(mask.sum()) <= BRUTE_MAX:
+            return self._exact(vec, k, filters, db, kw, vs, mask)
+        hits = query(vec, k + 10, filters.where())
+        return self._passing(hits, filters, db, k)
+
+    @staticmethod
+    def _passing(hits: list[tuple[str, float]], filters: Filters, db: Database, k: int) -> list[tuple[str, float]]:
+        if not hits:
+            return []
+        rows = db.filter_rows([h[0] for h in hits])
+        return [h for h in hits if h[0] in rows and filters.matches(*rows[h[0]])][:k]
+
+    def _exact(self, vec: np.ndarray, k: int, filters: Filters, db: Database, kw: KeywordIndex,
+               vs: VectorStore, mask: np.ndarray) -> list[tuple[str, float]]:
+        key = (str(kw.directory), vs.name, repr(filters))
+        cached = self._subsets.get(key)
+        if cached is None:
+            ids = [kw.ids[i] for i in np.flatnonzero(mask)]
+            got_ids, matrix = vs.embeddings(ids)
+            cached = (got_ids, matrix)
+            self._subsets[key] = cached
+            while len(self._subsets) > CACHE_ENTRIES:
+                self._subsets.popitem(last=False)
+        else:
+            self._subsets.move_to_end(key)
+        ids, matrix = cached
+        if not ids:
+            return []
+        sims = matrix @ np.asarray(vec, dtype=np.float32)
+        n = min(len(ids), k + 10)
+        top = np.argpartition(-sims, n - 1)[:n] if n < len(ids) else np.arange(len(ids))
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return self._passing([(ids[i], float(sims[i])) for i in top], filters, db, k)
