@@ -30,13 +30,27 @@ _DISPOSITION_EN = {
     "accus": "고발", "prosecut": "고발",
 }
 # Fields a report states in its cover block or per finding (not title/content, which are the prose itself).
-_FIELD_KEYS = ("year", "auditor", "office", "audit_type", "disposition", "regulation", "field")
+_FIELD_KEYS = ("year", "auditor", "office", "department", "audit_type", "disposition", "regulation", "field",
+               "period")
 _LOOKUP = SCHEMAS["finding"].lookup()
-_LOOKUP.update({normalize_header(k): "regulation" for k in ("근거", "관련 조항", "위반 조항", "관계 규정")})
-_KV = re.compile(r"^\s*(?:[-•·*]\s*|[가-하]\.\s*|\(?\d{1,2}\)\s*)?([^:：|]{1,20}?)\s*[:：]\s*(.+?)\s*$")
+# Labels recognised in report prose ("감사기관: …", "(업무분야: 특송 / 대상부서: 특송통관과)"); Korean only,
+# so an English word followed by a colon in a finding's text is never taken for a field.
+_TEXT_LABELS = {
+    "year": ["감사연도", "감사년도", "연도"], "auditor": ["감사기관", "감사실시기관", "감사주체"],
+    "office": ["감사대상", "감사대상기관", "피감기관", "수감기관", "대상기관"],
+    "department": ["대상부서", "감사대상부서", "부서", "담당부서"], "audit_type": ["감사종류", "감사구분", "감사유형"],
+    "disposition": ["처분", "처분요구", "처분요구사항", "처분종류", "조치요구"],
+    "regulation": ["관련규정", "관련 규정", "근거법령", "관련법령", "근거규정", "관계법령", "위반법령", "근거"],
+    "field": ["분야", "업무분야", "감사분야"], "period": ["감사기간", "감사일자", "실시기간"],
+}
+_LABEL_KEY = {re.sub(r"\s+", "", w): k for k, words in _TEXT_LABELS.items() for w in words}
+_LABEL = re.compile("(" + "|".join(sorted(
+    (r"\s*".join(map(re.escape, w)) for w in _LABEL_KEY), key=len, reverse=True)) + r")\s*[:：]")
+_PREFIX = re.compile(r"^\s*(?:[-•·*○□]\s*|[가-하]\.\s*|\(?\d{1,2}\)\s*|\(\s*)?")
 _HEADING = re.compile(
     r"^\s*(?:[\[【<]\s*)?(?:지적\s*(?:사항)?\s*(?:번호)?\s*)?(\d{1,3})\s*(?:[.)]|[\]】>])\s*(\S.{0,160})$"
 )
+_CONTINUES_CITATION = re.compile(r"^(?![가-하]\.)[^:：]{0,80}?제\s*\d+\s*조")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 
@@ -61,7 +75,10 @@ def parse_year(value: str) -> int | None:
 
 def _meta(fields: dict[str, str], finding_no: str) -> dict:
     meta: dict = {k: fields.get(k) for k in _FIELD_KEYS}
-    meta["year"] = parse_year(fields.get("year", ""))
+    # 감사대상 + 대상부서 → "인천공항세관 화물관리과", the way case-card spreadsheets print it
+    office, dept = fields.get("office", ""), fields.get("department", "")
+    meta["office"] = f"{office} {dept}" if office and dept and dept not in office else (office or dept)
+    meta["year"] = parse_year(fields.get("year", "")) or parse_year(fields.get("period", ""))
     if fields.get("disposition"):
         meta["disposition"] = normalize_disposition(fields["disposition"])
         meta["disposition_text"] = fields["disposition"]
@@ -71,7 +88,8 @@ def _meta(fields: dict[str, str], finding_no: str) -> dict:
 
 def _header_lines(fields: dict[str, str]) -> list[str]:
     parts = [f"{label}: {fields[key]}" for label, key in (
-        ("감사연도", "year"), ("감사기관", "auditor"), ("감사대상", "office"), ("감사종류", "audit_type"),
+        ("감사연도", "year"), ("감사기관", "auditor"), ("감사대상", "office"), ("대상부서", "department"),
+        ("감사종류", "audit_type"),
         ("분야", "field"), ("처분", "disposition"), ("관련규정", "regulation")) if fields.get(key)]
     return [" · ".join(parts)] if parts else []
 
@@ -106,18 +124,30 @@ def _lines(doc: Document) -> list[tuple[str, int | None]]:
     return out
 
 
-def _field(line: str) -> tuple[str, str] | None:
-    """("regulation", "관세법 제157조") from "나. 관련 규정: 관세법 제157조"; also "감사연도 | 2024" table rows."""
+def _fields(line: str) -> list[tuple[str, str]]:
+    """[("regulation", "관세법 제157조")] from "나. 관련 규정: 관세법 제157조"; several labels on one line
+    ("(업무분야: 특송 / 대상부서: 특송통관과)", or cover lines a PDF glued together); "감사연도 | 2024" rows."""
     if " | " in line:
         cells = [c.strip() for c in line.split(" | ")]
-        if len(cells) == 2 and _LOOKUP.get(normalize_header(cells[0])) in _FIELD_KEYS and cells[1]:
-            return _LOOKUP[normalize_header(cells[0])], cells[1]
-        return None
-    m = _KV.match(line)
-    if not m:
-        return None
-    key = _LOOKUP.get(normalize_header(m.group(1)))
-    return (key, m.group(2)) if key in _FIELD_KEYS else None
+        pairs = [(_LOOKUP.get(normalize_header(cells[i])), cells[i + 1]) for i in range(0, len(cells) - 1, 2)]
+        return [(k, v) for k, v in pairs if k in _FIELD_KEYS and v] if len(cells) % 2 == 0 else []
+    start = _PREFIX.match(line).end()
+    matches = list(_LABEL.finditer(line, start))
+    if not matches or matches[0].start() != start:
+        return []
+    out: list[tuple[str, str]] = []
+    for m, nxt in zip(matches, [*matches[1:], None], strict=True):
+        value = line[m.end(): nxt.start() if nxt else len(line)].strip().strip("/,·|").strip()
+        if value.endswith(")") and value.count("(") < value.count(")"):
+            value = value[:-1].strip()
+        if value:
+            out.append((_LABEL_KEY[re.sub(r"\s+", "", m.group(1))], value))
+    return out
+
+
+def _field(line: str) -> tuple[str, str] | None:
+    found = _fields(line)
+    return found[0] if found else None
 
 
 def _is_title(text: str) -> bool:
@@ -140,9 +170,8 @@ def finding_records_from_report(doc: Document, source: str, notes: SplitNotes | 
         elif sections:
             sections[-1][2].append((line, page))
         else:
-            kv = _field(line)
-            if kv and kv[0] not in cover:
-                cover[kv[0]] = kv[1]
+            for key, value in _fields(line):
+                cover.setdefault(key, value)
     records: list[Record] = []
     if not sections:  # a report without numbered findings: one record per page, cover fields kept
         by_page: dict[int | None, list[str]] = {}
@@ -160,10 +189,17 @@ def finding_records_from_report(doc: Document, source: str, notes: SplitNotes | 
         return records
     for no, title, body in sections:
         fields = dict(cover)
+        last = ""
         for line, _page in body[1:]:
-            kv = _field(line)
-            if kv:
-                fields[kv[0]] = kv[1]
+            found = _fields(line)
+            for key, value in found:
+                fields[key] = value
+            if found:
+                last = found[-1][0]
+            elif last == "regulation" and _CONTINUES_CITATION.match(line):
+                fields["regulation"] += " " + line.strip()  # a citation wrapped onto the next line
+            else:
+                last = ""
         pages = sorted({p for _, p in body if p})
         text = "\n".join([f"[감사지적] {title}", *_header_lines(fields), *(ln for ln, _ in body[1:])])
         meta = _meta(fields, str(no))

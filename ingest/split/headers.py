@@ -38,13 +38,14 @@ def normalize_header(name: str) -> str:
 
 # canonical key -> synonyms (Korean, English, API field names). Normalised at import.
 FINDING_FIELDS: dict[str, list[str]] = {
-    "year": ["감사연도", "감사년도", "연도", "년도", "감사실시연도", "실시연도", "회계연도", "감사일자", "감사기간",
+    "year": ["감사연도", "감사년도", "연도", "년도", "감사실시연도", "실시연도", "회계연도",
              "year", "audit year", "fiscal year", "AUDIT_YR", "AUDIT_YEAR", "BSNS_YEAR", "YR"],
     "auditor": ["감사기관", "감사실시기관", "감사주체", "실시기관", "감사기관명", "감사원", "감사부서", "감사실시부서",
                 "auditor", "audit body", "auditing body", "audit agency", "AUDIT_INST_NM", "ADT_INST_NM"],
-    "office": ["감사대상", "감사대상기관", "피감기관", "피감사기관", "수감기관", "대상기관", "감사대상부서", "대상부서",
-               "부서", "부서명", "관서", "세관", "기관명", "office", "auditee", "audited unit", "department", "unit",
-               "AUDITEE_NM", "ADT_TRGT_NM", "TRGT_INST_NM"],
+    "office": ["감사대상", "감사대상기관", "피감기관", "피감사기관", "수감기관", "대상기관", "관서", "세관", "기관명",
+               "office", "auditee", "audited unit", "audited office", "AUDITEE_NM", "ADT_TRGT_NM", "TRGT_INST_NM"],
+    "department": ["대상부서", "감사대상부서", "부서", "부서명", "담당부서", "소관부서", "department", "unit", "division",
+                   "DEPT_NM"],
     "audit_type": ["감사종류", "감사구분", "감사유형", "감사명", "감사종목", "감사형태", "audit type", "type of audit",
                    "AUDIT_KIND", "ADT_KND_NM", "ADT_SE_NM"],
     "title": ["지적사항", "지적사항제목", "지적제목", "제목", "건명", "사건명", "지적사항명", "title", "subject",
@@ -56,6 +57,7 @@ FINDING_FIELDS: dict[str, list[str]] = {
     "regulation": ["관련규정", "근거법령", "관련법령", "근거규정", "위반법령", "위반규정", "관련조항", "관계법령",
                    "관련근거", "regulation", "legal basis", "related regulation", "law", "RLT_LAW", "BASIS_LAW"],
     "field": ["분야", "업무분야", "감사분야", "지적분야", "업무구분", "field", "area", "category", "FIELD_NM"],
+    "period": ["감사기간", "감사일자", "감사실시기간", "실시기간", "감사일", "audit period", "period", "audit date"],
     "finding_no": ["번호", "지적번호", "순번", "연번", "일련번호", "no", "number", "finding no", "finding id", "id"],
 }
 

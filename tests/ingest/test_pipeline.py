@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,23 @@ def test_too_many_rows_is_a_clean_failure(index, tmp_path: Path, monkeypatch):
     s, lines = run(index, [f])
     assert s.failed == 1 and "행이 너무 많습니다" in lines[-1]
     assert index.counts()["hazard-list"] == 0
+
+
+README_COUNT = re.compile(r"\*\*(\d+)\*?\*?\s*(regulation|감사지적 사례|위해식품 목록|반입차단 성분 목록)")
+KIND_OF = {"regulation": "regulation", "감사지적 사례": "finding", "위해식품 목록": "hazard-list",
+           "반입차단 성분 목록": "ingredient-list"}
+
+
+def test_sample_corpora_report_the_counts_in_their_readmes(index, corpora: Path):
+    """`python -m ingest corpora` reports the record counts each corpora/*/README.md promises."""
+    promised: dict[str, int] = {}
+    for readme in sorted(corpora.glob("*/README.md")):
+        for n, label in README_COUNT.findall(readme.read_text(encoding="utf-8")):
+            promised[KIND_OF[label]] = int(n)
+    if not promised:
+        pytest.skip("no counts stated in corpora READMEs")
+    s, lines = run(index, [corpora])
+    assert s.failed == 0, lines
+    assert {k: s.totals[k] for k in promised} == promised
+    again, _ = run(index, [corpora])
+    assert again.indexed == 0 and again.unchanged == s.seen
