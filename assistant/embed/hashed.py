@@ -84,7 +84,7 @@ class HashedEmbedder:
             if not words:
                 continue
             joined = " " + " ".join(words) + " "
-            arr = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+            arr = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
             arr[arr == 32] = 0
             codes_list.append(arr)
             owner_list.append(np.full(arr.shape[0], i, dtype=np.int64))

@@ -25,6 +25,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from assistant.errors import AssistantError
 from assistant.records import Record
 
 SCHEMA = """
@@ -98,11 +99,20 @@ class Database:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=60000")
         self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False, isolation_level=None)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA busy_timeout=60000")
+            self._create()
+        except sqlite3.DatabaseError as exc:
+            raise AssistantError(
+                f"색인 데이터베이스를 열 수 없습니다: {self.path} ({exc}). 파일이 손상되었다면 옮겨 두고 다시 색인하세요.",
+                f"Cannot open the index database {self.path} ({exc}). If it is corrupt, move it away and re-ingest.",
+            ) from exc
+
+    def _create(self) -> None:
         with self.transaction() as c:
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():

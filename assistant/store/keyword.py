@@ -67,8 +67,8 @@ class KeywordIndex:
         pointer.write_text(directory.name, encoding="utf-8")
         os.replace(pointer, root / "CURRENT")
         _fsync_dir(root)
-        for old in root.iterdir():
-            if old.name not in (directory.name, "CURRENT") and not old.name.startswith(".CURRENT"):
+        for old in root.iterdir():  # older snapshots, half-written ones, stale pointer temp files
+            if old.name not in (directory.name, "CURRENT"):
                 shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
         return directory
 
@@ -93,9 +93,20 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, root: Path) -> KeywordIndex | None:
-        d = cls.current_dir(root)
-        if d is None:
-            return None
+        """The current snapshot; retried when a writer swapped and removed it while we were reading."""
+        for attempt in range(5):
+            d = cls.current_dir(root)
+            if d is None:
+                return None
+            try:
+                return cls._load_dir(d)
+            except FileNotFoundError:
+                if attempt == 4 or cls.current_dir(root) == d:
+                    raise
+        return None
+
+    @classmethod
+    def _load_dir(cls, d: Path) -> KeywordIndex:
         import bm25s
 
         stamp = json.loads((d / "stamp.json").read_text(encoding="utf-8"))

@@ -60,3 +60,9 @@ def test_signature_names_dim_and_build_embedder_default():
     emb = build_embedder(Settings(home=Path("/tmp/unused"), embedding={"dim": 96}))
     assert isinstance(emb, HashedEmbedder) and emb.dim == 96 and emb.signature.endswith("d96")
     assert "hashed" in describe(emb)
+
+
+def test_odd_text_does_not_crash():
+    e = HashedEmbedder(dim=32)
+    vecs = e.embed_documents(["\ud800 lone surrogate", "\x00 NUL", "😀 이모지 ㄱㄴㄷ", "a" * 100_000, "   "])
+    assert vecs.shape == (5, 32) and np.isfinite(vecs).all()

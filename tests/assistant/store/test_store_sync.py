@@ -173,3 +173,17 @@ def test_doctor_cli_repairs_and_exits_zero(home):
     assert "복구한 내용" in fixed.stdout and "벡터 1개 추가" in fixed.stdout
     again = subprocess.run([*cmd, "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and json.loads(again.stdout)["consistent"] is True
+
+
+def test_unreadable_sqlite_is_a_clear_error(home):
+    from assistant.errors import AssistantError
+
+    (home / "index.sqlite").write_bytes(b"not a database at all " * 200)
+    with pytest.raises(AssistantError, match="색인 데이터베이스를 열 수 없습니다"):
+        make_index(home)
+
+
+def test_stale_pointer_temp_files_are_swept(synced, home):
+    (home / "bm25" / ".CURRENT-dead").write_text("g1-x", encoding="utf-8")
+    synced.sync(force=True)
+    assert sorted(p.name for p in (home / "bm25").iterdir() if not p.is_dir()) == ["CURRENT"]
