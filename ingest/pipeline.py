@@ -223,10 +223,13 @@ def _source_row(**kw: Any) -> Any:
 
 
 def _display(path: Path) -> str:
+    """The path as the user typed it (relative when under the working folder), control characters
+    escaped so a file name with a newline still makes exactly one line."""
     try:
-        return str(path.relative_to(Path.cwd()))
+        text = str(path.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        text = str(path)
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def ingest_paths(
@@ -283,6 +286,7 @@ def _bar(total: int, progress: bool) -> Any:
 
 
 def _fail(summary: Summary, path: Path, reason: str, echo: Callable[[str], None], lang: str) -> None:
+    reason = " ".join(str(reason).split())  # one line, whatever the reader's message held
     summary.failed += 1
     summary.failures.append({"file": str(path), "reason": reason})
     summary.files.append({"file": str(path), "status": "failed", "reason": reason})
@@ -307,6 +311,9 @@ def _ingest_one(index: Any, target: Target, kind: str | None, signature: str, su
         if not records:
             raise BadInputFile(path, "색인할 내용이 없습니다(본문·행이 비어 있음).", "nothing to index (no text or rows)")
         records = [replace(r, source_key=key) for r in records]
+        if old is not None and old.sha256 == sha and old.kind != file_kind:
+            # same bytes, new kind (--kind): the index skips identical hashes, so drop the old rows first
+            index.remove_source(key)
         row = _source_row(key=key, source=path.name, kind=file_kind, sha256=sha, size=size, records=len(records),
                           ingested_at=_now(), path=str(path), embedder=signature)
         written = index.replace_source(row, records)

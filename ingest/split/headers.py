@@ -23,6 +23,7 @@ from pathlib import Path
 
 from assistant.errors import BadInputFile
 
+_QUALIFIER = re.compile(r"\s*[(\[（［{][^()\[\]（）［］{}]*[)\]）］}]\s*$")
 _STRIP = re.compile(r"[\s_\-.·/()\[\]{}<>:：*#\"'`]+")
 
 
@@ -116,12 +117,15 @@ class Schema:
         return table
 
     def map(self, headers: list[str]) -> dict[str, str]:
-        """Original header → canonical key (first header wins when two mean the same field)."""
+        """Original header → canonical key (first header wins when two mean the same field).
+
+        A bracketed qualifier is ignored when the full header is unknown: "제품명(영문)", "바코드 [EAN]".
+        """
         lookup = self.lookup()
         out: dict[str, str] = {}
         taken: set[str] = set()
         for h in headers:
-            key = lookup.get(normalize_header(h))
+            key = lookup.get(normalize_header(h)) or lookup.get(normalize_header(_QUALIFIER.sub("", str(h))))
             if key and key not in taken:
                 out[h] = key
                 taken.add(key)

@@ -262,3 +262,28 @@ def test_sample_corpora_report_the_counts_in_their_readmes(index, corpora: Path)
     assert {k: s.totals[k] for k in promised} == promised
     again, _ = run(index, [corpora])
     assert again.indexed == 0 and again.unchanged == s.seen
+
+
+def test_hostile_file_names(index, tmp_path: Path):
+    folder = tmp_path / "regulations"
+    folder.mkdir()
+    names = ["규정_📄_샘플.txt", "가" * 80 + ".txt", "줄\n바꿈.txt", "-dash.txt", "  spaced  .txt"]
+    for i, name in enumerate(names):
+        (folder / name).write_text(LAW.replace("관세법(샘플)", f"법 {i}"), encoding="utf-8")
+    (folder / "bad\nname.pdf").write_bytes(b"")
+    # the same folder reached twice, once through "..": every file counted once
+    s, lines = run(index, [folder, folder / ".." / "regulations"])
+    assert (s.seen, s.indexed, s.failed) == (len(names) + 1, len(names), 1)
+    assert {r.source for r in index.sources()} == set(names)
+    (fail,) = [ln for ln in lines if ln.startswith("실패")]
+    assert "\n" not in fail and "bad\\nname.pdf" in fail
+
+
+def test_forced_kind_change_on_same_bytes_replaces(index, tmp_path: Path):
+    f = tmp_path / "report.txt"
+    f.write_text("감사 결과(샘플)\n감사연도: 2024\n1. 보세사 공백 방치\n가. 현황\n공백이 있었다.\n다. 처분: 주의\n", encoding="utf-8")
+    run(index, [f])
+    assert index.counts()["regulation"] == 1
+    s, _ = run(index, [f], kind="finding")
+    assert s.indexed == 1 and index.counts()["regulation"] == 0 and index.counts()["finding"] == 1
+    assert index.check()["consistent"]

@@ -122,3 +122,25 @@ def test_report_without_numbered_sections_falls_back_to_pages():
     doc = Document(Path("memo.pdf"), "감사 메모", blocks, {"format": "pdf"})
     recs = finding_records_from_report(doc, "memo.pdf")
     assert [r.locator for r in recs] == ["p.1", "p.2"] and recs[0].metadata["year"] == 2023
+
+
+def test_several_labels_on_one_line_and_wrapped_citation():
+    lines = [
+        "2024년 세관 정기감사 결과(샘플)",
+        "감사연도: 2024",
+        "감사기관: 관세청 감사담당관실감사대상: 인천공항세관감사종류: 정기감사감사기간: 2024. 5. 13.~2024. 5. 31.",
+        "1. 보세운송 미착 화물 조사 누락",
+        "(업무분야: 보세화물 / 대상부서: 화물관리과)",
+        "가. 현황",
+        "처분: 이라는 말이 본문 중간에 나와도 필드가 아니다.",
+        "나. 관련 규정: 관세법(샘플) 제96조 제2항, 여행자 및 승무원 휴대품 통관에 관한",
+        "고시(샘플) 제8조",
+        "다. 처분요구: 주의",
+    ]
+    doc = Document(Path("r.txt"), "r", [Block("\n".join(lines))], {"format": "txt"})
+    (r,) = finding_records_from_report(doc, "r.txt")
+    m = r.metadata
+    assert (m["auditor"], m["audit_type"], m["period"]) == ("관세청 감사담당관실", "정기감사", "2024. 5. 13.~2024. 5. 31.")
+    assert m["office"] == "인천공항세관 화물관리과" and m["department"] == "화물관리과" and m["field"] == "보세화물"
+    assert m["regulation"] == "관세법(샘플) 제96조 제2항, 여행자 및 승무원 휴대품 통관에 관한 고시(샘플) 제8조"
+    assert m["disposition"] == "주의"

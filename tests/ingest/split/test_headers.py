@@ -40,3 +40,9 @@ def test_require_schema_names_file_found_and_expected():
         require_schema("lists/x.csv", ["colA", "colB"], "hazard-list")
     msg = str(exc.value)
     assert "lists/x.csv" in msg and "colA" in msg and "PRDT_NM" in msg
+
+
+def test_bracketed_qualifiers_are_ignored_only_as_a_fallback():
+    m = schema_for("hazard-list").map(["제품명(영문)", "바코드 [EAN-13]", "제조국 (국가)"])
+    assert m == {"제품명(영문)": "product", "바코드 [EAN-13]": "barcode", "제조국 (국가)": "country"}
+    assert schema_for("finding").map(["처분일자"]) == {}  # not "처분" (disposition)
