@@ -1,9 +1,10 @@
 """OCR with Tesseract (문자 인식), keeping per-word confidences.
 
 Tesseract runs as a subprocess with TSV output, the image piped through stdin. Languages are split
-into two passes run in parallel (one process per core): Hangul+Latin (`kor+eng`) and Chinese/Japanese
-(`chi_sim+jpn`). A single `kor+eng+chi_sim+chi_tra+jpn` pass costs about twice the wall time of the
-two parallel passes and reads no better. `OMP_THREAD_LIMIT=1` is set for each process: left unset,
+into two passes: Hangul+Latin (`kor+eng`) and Chinese/Japanese (`chi_sim+jpn`). By default
+("adaptive") the CJK pass runs only over the lines the first pass read with low confidence (that is
+what CJK text looks like to kor+eng); "parallel" runs both on the whole image at once (one process per
+core). A single `kor+eng+chi_sim+chi_tra+jpn` pass costs about twice the time and reads no better. `OMP_THREAD_LIMIT=1` is set for each process: left unset,
 Tesseract's OpenMP threads fight each other and run about 3× slower.
 
 `chi_tra` is used only when `chi_sim` is not configured: the `jpn` model reads traditional forms and
@@ -35,6 +36,27 @@ class OcrWord:
     height: int = 0
 
 
+def _is_cjk_char(ch: str) -> bool:
+    o = ord(ch)
+    return 0xAC00 <= o <= 0xD7A3 or 0x3040 <= o <= 0x30FF or 0x4E00 <= o <= 0x9FFF
+
+
+def join_words(words: list[OcrWord]) -> str:
+    """Words of one line as text. Tesseract splits Hangul/CJK into single-syllable "words"; those
+    are glued back when their boxes nearly touch ("시 부 트 라 민" -> "시부트라민")."""
+    out = ""
+    prev: OcrWord | None = None
+    for w in words:
+        if prev is not None:
+            gap = w.left - (prev.left + prev.width)
+            tight = gap < 0.6 * max(prev.height, w.height, 1)
+            glue = tight and _is_cjk_char(prev.text[-1]) and _is_cjk_char(w.text[0]) and prev.width > 0
+            out += "" if glue else " "
+        out += w.text
+        prev = w
+    return out
+
+
 @dataclass
 class OcrPass:
     langs: str
@@ -48,7 +70,7 @@ class OcrPass:
 
     @property
     def text(self) -> str:
-        return "\n".join(" ".join(w.text for w in ln) for ln in self.lines())
+        return "\n".join(join_words(ln) for ln in self.lines())
 
 
 @dataclass
@@ -65,7 +87,7 @@ class OcrResult:
             return ""
         parts = [self.passes[0].text]
         for p in self.passes[1:]:
-            extra = [" ".join(w.text for w in ln) for ln in p.lines() if has_cjk("".join(w.text for w in ln))]
+            extra = [join_words(ln) for ln in p.lines() if has_cjk("".join(w.text for w in ln))]
             if extra:
                 parts.append("\n".join(extra))
         return "\n".join(x for x in parts if x)
@@ -116,8 +138,12 @@ class TesseractOCR:
     """Real engine: one tesseract process per pass, passes in parallel."""
 
     def __init__(self, languages: list[str] | None = None, cmd: str = "tesseract", threads: int = 1,
-                 psm: int = 3, timeout_s: float = 30.0, extra_config: list[str] | None = None):
+                 psm: int = 3, timeout_s: float = 30.0, extra_config: list[str] | None = None,
+                 mode: str = "adaptive", low_conf: float = 60.0):
+        """mode: "adaptive" (CJK pass only where kor+eng read junk) | "parallel" (both passes, whole image)."""
         self.passes = split_passes(languages or ["kor", "eng", "chi_sim", "chi_tra", "jpn"])
+        self.mode = mode
+        self.low_conf = low_conf
         self.cmd = cmd
         self.psm = psm
         self.timeout_s = timeout_s
@@ -145,12 +171,50 @@ class TesseractOCR:
                               f"Tesseract failed ({langs}): {err[-1] if err else proc.returncode}")
         return OcrPass(langs, parse_tsv(proc.stdout.decode("utf-8", "replace")))
 
-    def read(self, img: Image.Image) -> OcrResult:
+    @staticmethod
+    def _encode(img: Image.Image) -> bytes:
         buf = io.BytesIO()
         img.save(buf, format="PPM")  # uncompressed: cheaper than PNG to write and to read back
-        data = buf.getvalue()
-        futures = [self._pool.submit(self._run, data, langs) for langs in self.passes]
-        return OcrResult([f.result() for f in futures])
+        return buf.getvalue()
+
+    def read(self, img: Image.Image) -> OcrResult:
+        if self.mode == "parallel" or len(self.passes) < 2:
+            data = self._encode(img)
+            futures = [self._pool.submit(self._run, data, langs) for langs in self.passes]
+            return OcrResult([f.result() for f in futures])
+        return self._read_adaptive(img)
+
+    def _read_adaptive(self, img: Image.Image) -> OcrResult:
+        """Hangul/Latin pass on the whole image; the CJK pass only over the lines it could not read.
+
+        Chinese or Japanese text read with kor+eng comes out as low-confidence Latin/Hangul junk
+        (mean word confidence below ~50, against 90+ for text in the right script), so those lines
+        locate the CJK text and the second pass runs on their bounding box alone.
+        """
+        first = self._run(self._encode(img), self.passes[0])
+        result = OcrResult([first], {"cjk_pass": "skipped"})
+        low = [ln for ln in first.lines()
+               if sum(w.conf for w in ln) / len(ln) < self.low_conf and sum(len(w.text) for w in ln) >= 3]
+        if not low and first.words:
+            return result
+        boxes = [w for ln in low for w in ln] or None
+        if boxes:
+            pad = max(20, max(w.height for w in boxes))
+            x0 = max(0, min(w.left for w in boxes) - pad)
+            y0 = max(0, min(w.top for w in boxes) - pad)
+            x1 = min(img.width, max(w.left + w.width for w in boxes) + pad)
+            y1 = min(img.height, max(w.top + w.height for w in boxes) + pad)
+            crop = img.crop((x0, y0, x1, y1))
+        else:  # nothing read at all: try the CJK models on the whole image
+            x0 = y0 = 0
+            crop = img
+        second = self._run(self._encode(crop), self.passes[1])
+        for w in second.words:
+            w.left += x0
+            w.top += y0
+        result.passes.append(second)
+        result.info["cjk_pass"] = f"{crop.width}x{crop.height}"
+        return result
 
 
 class FakeOCR:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.label.normalize import base_normalize, split_names
-from assistant.label.ocr import OcrResult
+from assistant.label.ocr import OcrResult, join_words
 
 INGREDIENT_MARKERS = [
     "원재료명및함량", "원재료명", "원료명", "성분명", "주요성분", "성분", "원료", "함유성분",
@@ -97,7 +97,7 @@ def parse(ocr: OcrResult) -> ParsedLabel:
     """Parse each OCR pass and merge: the Hangul/Latin pass gives names; every pass may add ingredients."""
     merged = ParsedLabel()
     for i, p in enumerate(ocr.passes):
-        lines = [(" ".join(w.text for w in ln), max(w.height for w in ln) or 1) for ln in p.lines()]
+        lines = [(join_words(ln), max(w.height for w in ln) or 1) for ln in p.lines()]
         parsed = parse_lines(lines)
         if i == 0:
             merged.name_candidates = parsed.name_candidates
