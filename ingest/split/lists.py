@@ -190,6 +190,8 @@ def ingredient_records(table: Table, source: str, notes: SplitNotes | None = Non
         meta = {k: row.get(k) for k in ("name_ko", "name_en", "designated", "released", "reason",
                                          "release_reason", "category")}
         meta.update(other_names=" | ".join(others), status=status, row=n)
+        if not meta.get("category") and (m := re.match(r"^\s*[\[【]([^\]】]{1,20})[\]】]", row.get("reason", ""))):
+            meta["category"] = m.group(1).strip()  # data.go.kr reasons open with "[의약품 성분]"
         records.append(Record(kind="ingredient-list", source=source, locator=f"RAW_IRDNT {name}", title=title,
                               text="\n".join(lines), metadata=Record.clean_metadata(meta), ordinal=n))
     if notes is not None:

@@ -157,11 +157,24 @@ def _units(doc: Document) -> tuple[list[_Unit], list[tuple[str, int | None]]]:
     return units, loose
 
 
+def _pieces(line: str, limit: int) -> list[str]:
+    """A line longer than `limit` cut at the last sentence end or space before it (a 1 MB line of
+    prose must not become one record)."""
+    out: list[str] = []
+    while len(line) > limit:
+        cut = max(line.rfind(". ", 0, limit), line.rfind("다. ", 0, limit))
+        cut = cut + 1 if cut > limit // 2 else line.rfind(" ", limit // 2, limit)
+        cut = cut if cut > 0 else limit
+        out.append(line[:cut].strip())
+        line = line[cut:].strip()
+    return [*out, line] if line else out
+
+
 def _chunks(lines: list[tuple[str, int | None]], limit: int) -> list[list[tuple[str, int | None]]]:
-    """Greedy line groups of at most ~limit characters (a longer single line stays whole)."""
+    """Greedy line groups of at most ~limit characters; an overlong line is cut first."""
     out: list[list[tuple[str, int | None]]] = [[]]
     size = 0
-    for line, page in lines:
+    for line, page in ((piece, pg) for ln, pg in lines for piece in _pieces(ln, limit)):
         if out[-1] and size + len(line) > limit:
             out.append([])
             size = 0

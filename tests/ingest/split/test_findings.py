@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.errors import BadInputFile
 from ingest.document import Block, Document, Table
@@ -144,3 +146,12 @@ def test_several_labels_on_one_line_and_wrapped_citation():
     assert m["office"] == "인천공항세관 화물관리과" and m["department"] == "화물관리과" and m["field"] == "보세화물"
     assert m["regulation"] == "관세법(샘플) 제96조 제2항, 여행자 및 승무원 휴대품 통관에 관한 고시(샘플) 제8조"
     assert m["disposition"] == "주의"
+
+
+@settings(max_examples=200, deadline=2000)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("12. 가나다:：처분관련 규정감사연도(/)|\n지적")), max_size=60),
+                max_size=30))
+def test_report_parser_never_crashes(lines):
+    doc = Document(Path("fuzz.pdf"), "fuzz", [Block(line, page=1) for line in lines], {"format": "pdf"})
+    recs = finding_records_from_report(doc, "fuzz.pdf")
+    assert len({r.id for r in recs}) == len(recs)

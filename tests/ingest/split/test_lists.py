@@ -79,7 +79,7 @@ def test_ingredient_records():
     headers = ["RAW_IRDNT_NM", "RAW_IRDNT_ENG_NM", "RAW_IRDNT_ETC_NM", "APPN_RELS_DVS", "APPN_DT", "RELS_DT",
                "APPN_RSN", "RELS_RSN"]
     rows = [dict(zip(headers, ["시부트라민", "Sibutramine", "西布曲明, シブトラミン, sibutramine HCl", "Y", "20101015", "",
-                               "식욕억제 전문의약품 성분", ""], strict=True)),
+                               "[의약품 성분] 식욕억제 전문의약품 성분", ""], strict=True)),
             dict(zip(headers, ["테스트원료", "Testine", "", "N", "20150101", "20200101", "", "안전성 확인"], strict=True)),
             dict(zip(headers, ["", "", "", "Y", "", "", "", ""], strict=True))]
     notes = SplitNotes()
@@ -87,5 +87,6 @@ def test_ingredient_records():
     assert a.kind == "ingredient-list" and a.locator == "RAW_IRDNT 시부트라민"
     assert a.metadata["other_names"] == "西布曲明 | シブトラミン | sibutramine HCl"
     assert a.metadata["status"] == "Y" and a.metadata["name_en"] == "Sibutramine"
+    assert a.metadata["category"] == "의약품 성분" and "category" not in b.metadata
     assert b.metadata["status"] == "N" and b.metadata["release_reason"] == "안전성 확인" and "해제" in b.text
     assert notes.skipped_rows == 1

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ingest.document import Block, Document
 from ingest.split.statute import MAX_CHARS, doc_type_of, law_title, statute_records
 
@@ -157,3 +160,20 @@ def test_sample_corpus_articles(corpora):
         assert recs, p
         assert all(r.metadata["law"] and "(샘플)" in r.metadata["law"] for r in recs), p
         assert len({r.id for r in recs}) == len(recs)
+
+
+def test_overlong_line_is_cut_into_records():
+    text = "업무 메모\n" + "세관장은 물품을 검사한다. " * 2000  # one 30,000-character line, no articles
+    recs = statute_records(doc_of(text), "memo.txt")
+    assert len(recs) > 10 and all(len(r.text) <= MAX_CHARS + 50 for r in recs)
+    assert "".join(r.text.removeprefix("업무 메모 ") for r in recs).replace(" ", "") == \
+        ("세관장은 물품을 검사한다. " * 2000).replace(" ", "")
+
+
+@settings(max_examples=200, deadline=2000)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("제1조2의()장절편관①②삭부칙별표 가나다.\n|<>")), max_size=60),
+                max_size=30))
+def test_statute_splitter_never_crashes(lines):
+    recs = statute_records(doc_of("\n".join(lines) or " "), "fuzz.txt")
+    assert len({r.id for r in recs}) == len(recs)
+    assert all(r.text.strip() and r.locator for r in recs)
