@@ -8,6 +8,8 @@
   (joined with " | ") and counted in `meta["warnings"]`.
 - Cell text is never evaluated: "=cmd|' /C calc'!A0" stays an inert string (escaping formulas on
   export is the exporter's job).
+- XLSX (openpyxl read_only, data_only): cached values; a formula without a cached value is kept as
+  its text (a second, formula-text pass runs only when some sheet contains formulas).
 - Memory: `Table.rows` holds at most `Limits.max_table_rows` rows; `Table.iter_rows()` streams the
   whole file again row by row (bounded memory), `meta["truncated"] == "true"` says when to use it.
 """
@@ -17,13 +19,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from assistant.errors import BadInputFile
 from ingest.document import Table
 from ingest.readers.encoding import sniff_file_encoding
-from ingest.readers.limits import Limits, current, open_zip
+from ingest.readers.limits import ZIP_ERRORS, Limits, current, open_zip
 
 EXTRA = "_extra"
 _DELIMITERS = (",", "\t", ";", "|")
@@ -213,10 +217,12 @@ def read_xlsx(path: Path, limits: Limits | None = None) -> Table:
     open_zip(path, lim).close()  # zip-bomb guard before openpyxl touches the file
     import openpyxl
 
+    need_formulas = _has_formulas(path)
+
     def open_books():
         try:
             values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+            formulas = openpyxl.load_workbook(path, read_only=True, data_only=False) if need_formulas else None
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on broken files
             raise BadInputFile(path, f"엑셀(XLSX) 파일이 손상되었습니다: {type(exc).__name__}",
                                f"corrupt XLSX: {exc}") from exc
@@ -228,7 +234,7 @@ def read_xlsx(path: Path, limits: Limits | None = None) -> Table:
         headers: list[str] | None = None
         header_rows: dict[str, int] = {}
         for name in wb_v.sheetnames:
-            head = list(itertools.islice(_sheet_rows(wb_v[name], wb_f[name]), _HEADER_SCAN))
+            head = list(itertools.islice(_sheet_rows(wb_v[name], wb_f and wb_f[name]), _HEADER_SCAN))
             if not any(any(c for c in r) for r in head):
                 continue
             idx = find_header(head)
@@ -242,24 +248,51 @@ def read_xlsx(path: Path, limits: Limits | None = None) -> Table:
         if headers is None:
             raise BadInputFile(path, "엑셀 파일에 내용이 있는 시트가 없습니다.", "no sheet with content in the XLSX")
     except BadInputFile:
-        wb_v.close(), wb_f.close()
+        _close(wb_v, wb_f)
         raise
     except Exception as exc:  # noqa: BLE001
-        wb_v.close(), wb_f.close()
+        _close(wb_v, wb_f)
         raise BadInputFile(path, f"엑셀(XLSX) 시트를 읽지 못했습니다: {type(exc).__name__}", f"cannot read sheet: {exc}") from exc
 
     def all_rows(books=(wb_v, wb_f)) -> Iterator[list[str]]:
         v, f = books
         try:
             for name in chosen:
-                yield from itertools.islice(_sheet_rows(v[name], f[name]), header_rows[name] + 1, None)
+                yield from itertools.islice(_sheet_rows(v[name], f and f[name]), header_rows[name] + 1, None)
         except Exception as exc:  # noqa: BLE001
             raise BadInputFile(path, f"엑셀(XLSX) 행을 읽지 못했습니다: {type(exc).__name__}", f"cannot read rows: {exc}") from exc
         finally:
-            v.close(), f.close()
+            _close(v, f)
 
     meta = {"format": "xlsx", "sheet": chosen[0], "sheets": ", ".join(chosen), "header_row": str(header_rows[chosen[0]] + 1)}
     return _collect(path, headers, all_rows(), lim, meta, lambda: all_rows(open_books()))
+
+
+def _close(*books) -> None:
+    for book in books:
+        if book is not None:
+            book.close()
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula: only then is a second (formula-text) pass needed."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with zf.open(name) as fh:
+                    tail = b""
+                    while chunk := fh.read(1 << 20):
+                        if _FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except ZIP_ERRORS:
+        return True  # let openpyxl meet the damage and report it
+    return False
 
 
 def _trim(cells: list[str]) -> list[str]:
