@@ -106,7 +106,10 @@ def reader_for(path: Path | str) -> ReaderChoice:
         is_file = False
     if not is_file:
         raise BadInputFile(path, "파일이 없거나 일반 파일이 아닙니다.", "not a regular file")
-    fmt = _sniff(path)
+    try:
+        fmt = _sniff(path)
+    except OSError as exc:
+        raise BadInputFile(path, f"파일을 열 수 없습니다({exc.strerror or exc}).", f"cannot open the file: {exc}") from exc
     if fmt is None:
         suffix = path.suffix.lower()
         fmt = DOCUMENT_SUFFIXES.get(suffix) or TABLE_SUFFIXES.get(suffix)

@@ -98,3 +98,13 @@ def test_hostile_file_names(tmp_path):
         read_document(tmp_path)  # a folder is not a file
     with pytest.raises(BadInputFile):
         read_document(tmp_path / ("가" * 200 + ".txt"))  # longer than the file system allows
+
+
+@pytest.mark.skipif(hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0,
+                    reason="root can read files without read permission")
+def test_unreadable_file(tmp_path):
+    path = tmp_path / "locked.txt"
+    path.write_text("본문", encoding="utf-8")
+    path.chmod(0)
+    with pytest.raises(BadInputFile, match="열 수 없습니다"):
+        read_document(path)
