@@ -200,9 +200,9 @@ class TesseractOCR:
         boxes = [w for ln in low for w in ln] or None
         if boxes:
             pad = max(20, max(w.height for w in boxes))
-            x0 = max(0, min(w.left for w in boxes) - pad)
+            # full width, only the rows holding those lines: keeps the layout Tesseract segments on
+            x0, x1 = 0, img.width
             y0 = max(0, min(w.top for w in boxes) - pad)
-            x1 = min(img.width, max(w.left + w.width for w in boxes) + pad)
             y1 = min(img.height, max(w.top + w.height for w in boxes) + pad)
             crop = img.crop((x0, y0, x1, y1))
         else:  # nothing read at all: try the CJK models on the whole image
