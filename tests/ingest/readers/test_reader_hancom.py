@@ -213,3 +213,28 @@ def test_hwpx_manifest_paths_never_leave_the_archive(tmp_path):
             zf.writestr(name, data)
     doc = read_document(path)
     assert [b.text for b in doc.blocks] == ["제1조 본문"] and doc.meta["sections"] == "1"
+
+
+def test_hwpx_written_by_python_hwpx_keeps_hanja_tables_and_footnotes(tmp_path):
+    """An HWPX written by another library (python-hwpx): Hanja, a table, a footnote, a header."""
+    hwpx_lib = pytest.importorskip("hwpx.document")
+    doc = hwpx_lib.HwpxDocument.new()
+    doc.add_paragraph("관세법(샘플) 關稅法")
+    para = doc.add_paragraph("제1조(목적) 이 법은 관세(關稅)의 부과·징수를 정한다.")
+    doc.add_footnote("각주: 샘플 문서입니다", para)
+    table = doc.add_table(2, 3)
+    for r, row in enumerate([["품명", "수량", "가격"], ["건강기능식품", "6병", "US$150"]]):
+        for c, value in enumerate(row):
+            table.set_cell_text(r, c, value)
+    doc.set_header_text("머리말: 관세청(샘플)")
+    path = tmp_path / "written.hwpx"
+    doc.save_to_path(str(path))
+    read = read_document(path)
+    texts = [b.text for b in read.blocks]
+    assert read.title == "관세법(샘플) 關稅法"
+    assert "제1조(목적) 이 법은 관세(關稅)의 부과·징수를 정한다." in texts
+    assert "각주: 샘플 문서입니다" in texts
+    rows = [b.text for b in read.blocks if b.kind == "table_row"]
+    assert rows == ["품명 | 수량 | 가격", "건강기능식품 | 6병 | US$150"]
+    assert "머리말: 관세청(샘플)" in read.meta["headers_footers"]
+    assert not any("머리말" in t for t in texts)
