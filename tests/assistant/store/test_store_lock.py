@@ -144,3 +144,24 @@ def test_queries_during_repeated_ingests_see_one_version_of_a_file(home):
     assert queries >= 5
     final = reader.get([h[0] for h in reader.keyword_search(["과태료"], 5)])
     assert final and final[0].text.endswith("판B")  # round 11 wrote version B
+
+
+def test_another_thread_is_another_holder(home):
+    import threading
+
+    idx = make_index(home)
+    errors: list[Exception] = []
+
+    def other():
+        try:
+            idx.lock(0)
+        except IndexBusy as exc:
+            errors.append(exc)
+
+    with idx.lock(0):
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+    assert len(errors) == 1 and "다른 색인 작업이 진행 중입니다" in str(errors[0])
+    with idx.lock(0):  # released by its owner: free again
+        pass
