@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,13 @@ def bad_files(folder: Path) -> dict[str, str]:
     (folder / "broken.json").write_text("{\"I2715\": {\"row\": [", encoding="utf-8")
     (folder / "blank.txt").write_text("\n\n   \n", encoding="utf-8")
     (folder / "image.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    with zipfile.ZipFile(folder / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as zf:  # 64 MB of zeros in ~64 KB
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (64 << 20))
+    with zipfile.ZipFile(folder / "bomb.hwpx", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/hwp+zip")
+        zf.writestr("Contents/section0.xml", b" " * (64 << 20))
     return {p.name: p.name for p in folder.iterdir()}
 
 
@@ -287,3 +295,14 @@ def test_forced_kind_change_on_same_bytes_replaces(index, tmp_path: Path):
     s, _ = run(index, [f], kind="finding")
     assert s.indexed == 1 and index.counts()["regulation"] == 0 and index.counts()["finding"] == 1
     assert index.check()["consistent"]
+
+
+def test_spreadsheet_formulas_stay_inert_text(index, tmp_path: Path):
+    f = tmp_path / "hazard_lists" / "formula.csv"
+    f.parent.mkdir()
+    f.write_text('제품명,제조국,검출성분\n"=cmd|\' /C calc\'!A0",미국,"=HYPERLINK(""http://x"")"\n', encoding="utf-8")
+    s, lines = run(index, [f])
+    assert s.indexed == 1, lines
+    (product,) = index.products()
+    assert product["product"] == "=cmd|' /C calc'!A0"
+    assert product["ingredients"] == '=HYPERLINK("http://x")'
