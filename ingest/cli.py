@@ -49,7 +49,9 @@ def format_summary(s: dict, lang: str = "ko") -> list[str]:
         if s["skipped_rows"]:
             lines.append(f"건너뛴 행: {s['skipped_rows']}개 (필수 항목 없음)")
         lines.append(f"색인 전체: {_kinds_line(s['totals'], lang)}")
-        if not s["changed"] and not s["failed"]:
+        if s.get("repaired"):
+            lines.append("파일 변경은 없었고, 중단된 이전 작업의 검색 색인(BM25·벡터)을 원장(SQLite)에 맞춰 복구했습니다.")
+        elif not s["changed"] and not s["failed"]:
             lines.append("변경 없음: 모든 파일이 이미 색인되어 있어 아무것도 쓰지 않았습니다.")
     else:
         lines = [f"{s['seen']} files: {s['indexed']} indexed, {s['unchanged']} unchanged, {s['failed']} failed"]
@@ -60,7 +62,9 @@ def format_summary(s: dict, lang: str = "ko") -> list[str]:
         if s["skipped_rows"]:
             lines.append(f"skipped rows: {s['skipped_rows']} (missing key field)")
         lines.append(f"index totals: {_kinds_line(s['totals'], lang)}")
-        if not s["changed"] and not s["failed"]:
+        if s.get("repaired"):
+            lines.append("no file changed; the search indexes left behind by an interrupted run were repaired.")
+        elif not s["changed"] and not s["failed"]:
             lines.append("nothing changed: every file is already indexed; nothing was written.")
     return lines
 

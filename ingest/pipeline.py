@@ -201,13 +201,20 @@ class Summary:
     def changed(self) -> bool:
         return bool(self.indexed or self.pruned)
 
+    @property
+    def repaired(self) -> bool:
+        """The final sync had to rebuild derived indexes (e.g. after a killed run) with no file changing."""
+        s = self.sync
+        return not self.changed and bool(s.get("embedded") or s.get("tokenized") or s.get("vectors_deleted")
+                                         or s.get("bm25_rebuilt") or s.get("collections_dropped"))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "seen": self.seen, "indexed": self.indexed, "unchanged": self.unchanged, "failed": self.failed,
             "pruned": self.pruned, "pruned_records": self.pruned_records, "skipped_rows": self.skipped_rows,
             "records": {k: self.records.get(k, 0) for k in KINDS},
             "totals": {k: int(self.totals.get(k, 0)) for k in KINDS},
-            "changed": self.changed, "failures": self.failures, "warnings": self.warnings,
+            "changed": self.changed, "repaired": self.repaired, "failures": self.failures, "warnings": self.warnings,
             "files": self.files, "sync": self.sync,
         }
 
