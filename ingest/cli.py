@@ -78,8 +78,11 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = load_settings(args.home)
         index = Index(settings)
-        summary = ingest_paths(index, args.paths, kind=args.kind, prune=args.prune, progress=not args.quiet,
-                               lang=args.lang, lock_wait_s=args.wait)
+        try:
+            summary = ingest_paths(index, args.paths, kind=args.kind, prune=args.prune, progress=not args.quiet,
+                                   lang=args.lang, lock_wait_s=args.wait)
+        finally:
+            index.close()
     except AssistantError as err:
         print(f"오류: {err.message('ko')}" if args.lang == "ko" else f"error: {err.message('en')}", file=sys.stderr)
         return err.exit_code

@@ -24,7 +24,7 @@ from typing import Any
 
 from assistant.errors import BadInputFile
 from assistant.records import KINDS, Record
-from ingest.split.headers import detect_table_kind, is_ingredient_headers
+from ingest.split.headers import detect_table_kind, is_ingredient_headers, matches_schema
 from ingest.split.notes import SplitNotes
 
 # Folder name → kind (the corpora/ layout, plus the names officers give such folders).
@@ -132,13 +132,13 @@ def split_file(path: Path, kind: str | None, hint: str | None, notes: SplitNotes
     if not table.headers:
         raise BadInputFile(path, "표에 머리글도 행도 없습니다(빈 표).", "the table has no headers and no rows")
     _cap_rows(table, path)
-    if not kind:
-        if hint == "hazard-list" and is_ingredient_headers(table.headers):
+    if not kind:  # the headers decide; the folder only breaks ties (a findings CSV misfiled in hazard_lists/ stays a finding)
+        if is_ingredient_headers(table.headers):
             kind = "ingredient-list"
-        elif hint in ("finding", "hazard-list", "ingredient-list"):
+        elif hint in ("finding", "hazard-list", "ingredient-list") and matches_schema(table.headers, hint):
             kind = hint
         else:
-            kind = detect_table_kind(table.headers)
+            kind = detect_table_kind(table.headers) or (hint if hint != "regulation" else None)
         if not kind:
             found = ", ".join(table.headers[:20]) or "(없음)"
             raise BadInputFile(path, f"알 수 없는 표 형식입니다: 머리글이 감사지적·위해식품·반입차단 성분 목록 어느 것과도 맞지 않습니다 "

@@ -160,6 +160,12 @@ def is_ingredient_headers(headers: list[str]) -> bool:
     return False
 
 
+def matches_schema(headers: list[str], kind: str) -> bool:
+    """True when the headers name at least one key field of `kind` (e.g. 제품명 for hazard-list)."""
+    schema = SCHEMAS.get(kind)
+    return bool(schema and set(schema.map(headers).values()) & set(schema.key_fields))
+
+
 def _score(schema: Schema, headers: list[str]) -> int:
     mapped = set(schema.map(headers).values())
     if not mapped & set(schema.key_fields):

@@ -306,3 +306,11 @@ def test_spreadsheet_formulas_stay_inert_text(index, tmp_path: Path):
     (product,) = index.products()
     assert product["product"] == "=cmd|' /C calc'!A0"
     assert product["ingredients"] == '=HYPERLINK("http://x")'
+
+
+def test_misfiled_table_is_read_by_its_headers(index, tmp_path: Path):
+    f = tmp_path / "hazard_lists" / "감사사례.csv"  # a findings spreadsheet in the hazard-list folder
+    f.parent.mkdir()
+    f.write_bytes(FINDINGS_CSV.encode("cp949"))
+    s, lines = run(index, [tmp_path / "hazard_lists"])
+    assert s.records["finding"] == 3 and not s.failed, lines
