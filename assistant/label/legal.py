@@ -8,6 +8,7 @@ and `note` says why.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol
 
 QUERIES: dict[str, list[str]] = {
@@ -21,6 +22,7 @@ QUERIES: dict[str, list[str]] = {
 }
 BASIS_QUERIES = {"product": ["product", "self_use"], "ingredient": ["ingredient", "self_use"],
                  "none": ["self_use"], "unreadable": []}
+_ARTICLE_RE = re.compile(r"제\d+조(?:의\d+)?")
 NO_REGULATIONS_NOTE = "규정이 색인되어 있지 않아 법적 근거를 표시할 수 없습니다 (python -m ingest로 규정 추가)"
 
 
@@ -29,7 +31,7 @@ class Searcher(Protocol):
 
 
 class LegalBasis:
-    def __init__(self, searcher: Searcher | None, k: int = 2, max_chars: int = 300):
+    def __init__(self, searcher: Searcher | None, k: int = 3, max_chars: int = 300):
         self.searcher = searcher
         self.k = k
         self.max_chars = max_chars
@@ -46,6 +48,9 @@ class LegalBasis:
                 hits = self.searcher.search(q, k=self.k, filters=Filters(kinds=["regulation"])) if self.searcher else []
             except Exception:  # an empty or unsynced index must not break the label check
                 hits = []
+            named = _ARTICLE_RE.findall(q)
+            if named:  # the query names its article: keep that article, not neighbours that share words
+                hits = [h for h in hits if any(str(h.locator).startswith(a) for a in named)] or hits[:1]
             for h in hits:
                 text = str(getattr(h, "text", ""))
                 out.append({"source": h.source, "locator": h.locator, "title": getattr(h, "title", ""),
@@ -53,6 +58,11 @@ class LegalBasis:
                             "topic": group, "query": q})
         self._cache[group] = out
         return out
+
+    def warm(self) -> None:
+        """Run every query once (loads the retriever), so the first label check is not the slow one."""
+        for group in QUERIES:
+            self._search(group)
 
     def for_basis(self, basis: str) -> tuple[list[dict], str | None]:
         """(legal_basis items, note) for a Decision.basis."""
