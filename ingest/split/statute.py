@@ -36,11 +36,12 @@ _LEVELS = ("편", "장", "절", "관")
 _DIVISION = re.compile(r"^제\s*(\d+)\s*(편|장|절|관)(?:의\s*(\d+))?(?:\s+(\S.{0,60}))?$")
 _ARTICLE = re.compile(r"^제\s*(\d+)\s*조(?:\s*의\s*(\d+))?(?=[\s(（]|$)\s*(?:[(（]([^()（）]{1,80})[)）])?(.*)$")
 _ADDENDA = re.compile(r"^부\s*칙(?:\s*[<(〈\[].*)?$")
-_ANNEX = re.compile(r"^[\[【]?\s*(별표|별지)\s*(?:제\s*)?(\d+)(?:\s*의\s*(\d+))?\s*(?:호\s*(?:서식)?)?\s*[\]】]?(?:\s+(.*))?$")
+_ANNEX = re.compile(r"^(?:■\s*[^\[【]{0,80}?\s*)?[\[【]?\s*(별표|별지)\s*(?:제\s*)?(\d+)(?:\s*의\s*(\d+))?\s*(?:호\s*(?:서식)?)?\s*[\]】]?(?:\s+(.*))?$")
 _ANNEX_REF = re.compile(r"^(?:및|또는|에|의|와|과|부터|내지|에서|를|을|은|는|에\s*따른|참조)(?:\s|$)")
 _DELETED = re.compile(r"^\s*삭\s*제\s*(?:[<(〈\[].*)?$")
 # words that continue a cross-reference ("제5조 및 제6조", "제5조 제1항", "제5조 각 호의", "제5조 단서")
 _CONNECTIVE = re.compile(r"^\s*(?:및|또는|내지|부터|까지|ㆍ|·|,|、|~|제\s*\d|각\s*(?:호|항|목)|본문|단서|전단|후단|제\d+항)")
+_TOC_LEADER = re.compile(r"[\s.·…‥\-–_]*\d{0,4}\s*")  # "제1조(목적) ········ 3" in a table of contents
 _PARA = re.compile(r"^\s*([①-⑳㉑-㉟])")
 _MD = re.compile(r"^\s*(?:#{1,6}\s+|\*\*)|\*\*\s*$")
 _META_LINE = re.compile(r"^\s*(?:\[(?:시행|제정|개정|일부개정|전부개정)|※|<|〈)")
@@ -222,7 +223,7 @@ def statute_records(doc: Document, source: str) -> list[Record]:
                               text=f"{title} {body}", metadata=Record.clean_metadata(meta), ordinal=len(records)))
 
     for unit in units:
-        if unit.deleted or not any(line.strip() for line, _ in unit.lines):
+        if unit.deleted or all(_TOC_LEADER.fullmatch(line) for line, _ in unit.lines):  # 삭제, or a 목차 line
             continue
         size = sum(len(line) + 1 for line, _ in unit.lines)
         if size <= MAX_CHARS:

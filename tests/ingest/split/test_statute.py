@@ -177,3 +177,12 @@ def test_statute_splitter_never_crashes(lines):
     recs = statute_records(doc_of("\n".join(lines) or " "), "fuzz.txt")
     assert len({r.id for r in recs}) == len(recs)
     assert all(r.text.strip() and r.locator for r in recs)
+
+
+def test_table_of_contents_and_law_go_kr_annex_heading():
+    text = ("수입통관 사무처리에 관한 고시\n목차\n제1조(목적) ··········· 1\n제2조(정의) ··········· 1\n"
+            "제1조(목적) 이 고시는 수입통관 절차를 정한다.\n제2조(정의) 이 고시에서 쓰는 말의 뜻은 다음과 같다.\n"
+            "■ 수입통관 사무처리에 관한 고시 [별표 1] 자가사용 인정기준\n건강기능식품 | 6병\n")
+    recs = statute_records(doc_of(text), "x.txt")
+    assert [r.locator for r in recs] == ["제1조", "제2조", "별표 1"]
+    assert "수입통관 절차" in recs[0].text and "6병" in recs[2].text
