@@ -87,7 +87,7 @@ class Retriever:
         keyword = [i for i, _ in self.index.keyword_search(q.tokens, n, filters)] if q.tokens else []
         w_dense = self.dense_weight()
         dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if w_dense > 0 else []
-        named = [i for i, _ in self.index.keyword_search(q.articles, ARTICLE_CANDIDATES, filters)] if q.articles else []
+        named = self._named_articles(q, filters)
         ids = list(dict.fromkeys(keyword + dense + named))
         records = {r.id: r for r in self.index.get(ids)} if ids else {}
         if filters is not None:  # safety net: the channels already filtered
@@ -111,6 +111,23 @@ class Retriever:
             cfg.rrf_k,
         )
         return fused, records
+
+    def _named_articles(self, q: Query, filters: Filters | None) -> list[str]:
+        """Records holding the article tokens the query names, searched inside the named law when there is one
+        (many records cite 제5조; the law's own 제5조 must not be crowded out)."""
+        if not q.articles:
+            return []
+        scopes: list[Filters | None] = [filters]
+        if q.laws and not (filters is not None and filters.source):
+            from dataclasses import replace
+
+            from assistant.retrieval.filters import Filters as _Filters
+
+            scopes = [replace(filters or _Filters(), source=src) for src in q.laws]
+        out: list[str] = []
+        for scope in scopes:
+            out.extend(i for i, _ in self.index.keyword_search(q.articles, ARTICLE_CANDIDATES, scope))
+        return list(dict.fromkeys(out))
 
     @staticmethod
     def _merge(fused: list[tuple[str, float]], records: dict[str, Record]) -> list[Hit]:

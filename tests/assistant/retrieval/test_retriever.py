@@ -81,3 +81,15 @@ def test_hit_json_has_contract_fields(fake_index):
     data = make(fake_index).search("보세구역 반입 신고", k=1)[0].to_json()
     for key in ("source", "locator", "title", "kind", "score", "text", "metadata"):
         assert key in data
+
+
+def test_named_article_inside_named_law_is_not_crowded_out(sample_records):
+    from conftest import FakeIndex, reg
+
+    # 30 other documents cite 제20조 and repeat the query's words more often than the target does
+    citing = [reg(f"고시{n}.txt", f"고시{n}", f"제{300 + n}조", "준용", "수입식품 수입식품 수입식품 수입 식품 제20조 제20조 제20조를 준용한다.")
+              for n in range(30)]
+    index = FakeIndex(sample_records + citing)
+    retriever = Retriever(index, Settings(retrieval={"candidates": 5, "weight_dense": 0.0}))
+    hits = retriever.search("수입식품법 20조 수입식품", k=3)
+    assert (hits[0].source, hits[0].locator) == ("수입식품안전관리_특별법_샘플.txt", "제20조")
