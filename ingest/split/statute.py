@@ -244,11 +244,12 @@ def _page_records(doc: Document, law: str, base: dict, source: str,
                   lines: list[tuple[str, int | None]], start: int) -> list[Record]:
     """No articles at all: paragraphs grouped per page into ~MAX_CHARS chunks, locator "p.N"."""
     by_page: dict[int, list[tuple[str, int | None]]] = {}
+    only_title = all(line.strip("「」『』# ") == law for line, _ in lines)  # a one-line note is its own body
     for line, page in lines:
         by_page.setdefault(page or 1, []).append((line, page or 1))
     out: list[Record] = []
     for page, page_lines in by_page.items():
-        body_lines = [pl for pl in page_lines if pl[0].strip("「」『』 ") != law]
+        body_lines = [pl for pl in page_lines if only_title or pl[0].strip("「」『』# ") != law]
         for chunk in _chunks(body_lines, MAX_CHARS):
             body = "\n".join(line for line, _ in chunk)
             meta = dict(base, page=page, pages=str(page))

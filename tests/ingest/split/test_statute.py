@@ -186,3 +186,9 @@ def test_table_of_contents_and_law_go_kr_annex_heading():
     recs = statute_records(doc_of(text), "x.txt")
     assert [r.locator for r in recs] == ["제1조", "제2조", "별표 1"]
     assert "수입통관 절차" in recs[0].text and "6병" in recs[2].text
+
+
+def test_one_line_document_is_still_a_record():
+    (r,) = statute_records(doc_of("sssd"), "note.hwp")
+    assert r.locator == "p.1" and "sssd" in r.text
+    assert statute_records(Document(Path("blank.hwp"), "blank", [], {}), "blank.hwp") == []
