@@ -21,7 +21,11 @@ def test_normalisation_is_case_space_underscore_insensitive():
     (["제품명", "제조사", "제조국", "검출성분", "바코드", "등록일"], "hazard-list"),
     (["제품명", "업체명", "제조국", "위해성분", "바코드", "등록일"], "hazard-list"),
     (["Product Name", "Manufacturer", "Country", "Ingredients"], "hazard-list"),
+    (["PRDTNM", "BSSHNM", "BRCDNO"], "hazard-list"),
+    (["제품명", "제조업소명", "부적합항목", "차단일자"], "hazard-list"),
+    (["Product", "Brand", "Country", "Detected Substances", "EAN13"], "hazard-list"),
     (["RAW_IRDNT_NM", "RAW_IRDNT_ENG_NM", "APPN_RELS_DVS"], "ingredient-list"),
+    (["원료명(한글)", "원료명(영문)", "기타 명칭", "지정사유"], "ingredient-list"),
     (["원료명", "영문명", "기타명칭", "지정일"], "ingredient-list"),
     (["a", "b", "c"], None),
     (["번호", "이름"], None),
@@ -46,3 +50,8 @@ def test_bracketed_qualifiers_are_ignored_only_as_a_fallback():
     m = schema_for("hazard-list").map(["제품명(영문)", "바코드 [EAN-13]", "제조국 (국가)"])
     assert m == {"제품명(영문)": "product", "바코드 [EAN-13]": "barcode", "제조국 (국가)": "country"}
     assert schema_for("finding").map(["처분일자"]) == {}  # not "처분" (disposition)
+
+
+def test_korean_english_qualifiers_pick_the_right_language():
+    m = schema_for("ingredient-list").map(["원료명(한글)", "원료명(영문)", "기타 명칭"])
+    assert m == {"원료명(한글)": "name_ko", "원료명(영문)": "name_en", "기타 명칭": "other_names"}
