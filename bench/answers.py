@@ -6,8 +6,9 @@ Usage:
 
 With no --home, the sample corpora are ingested into a temporary home first. Regulation questions
 are asked as an `officer` (findings hidden, as at the counter); finding questions as an `auditor`
-restricted to findings (the audit-search use). Prints the share answered with the right article
-cited, the share grounded, the share refused, and warm latency p50/p95.
+restricted to findings (the audit-search use); unanswerable questions (off-topic or outside the
+corpora) as an officer, where "right" means the answer said no basis was found. Prints the share
+answered with the right article cited, the share grounded, the share refused, and warm latency p50/p95.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ def run(home: Path, question_files: list[Path]) -> dict:
             times.append((time.perf_counter() - t0) * 1000)
             grounded += ans.grounded
             refused += not ans.grounded
+            if "source" not in row:  # unanswerable: the right outcome is "no basis found"
+                right += not ans.grounded
+                continue
             want = (row["source"], article_of(row["locator"]))
             if ans.grounded and any((c.source, article_of(c.locator)) == want for c in ans.citations):
                 right += 1
@@ -84,7 +88,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--home", type=Path)
     ap.add_argument("--questions", type=Path, nargs="+",
-                    default=[ROOT / "bench/questions/regulations.jsonl", ROOT / "bench/questions/findings.jsonl"])
+                    default=[ROOT / "bench/questions/regulations.jsonl", ROOT / "bench/questions/findings.jsonl",
+                             ROOT / "bench/questions/unanswerable.jsonl"])
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args()
     home = args.home

@@ -230,7 +230,8 @@ def _make_pdf(path: Path, pages: int) -> Path | None:
         for _ in range(6):
             t = rnd.sample(TERMS, 3)
             pdf.multi_cell(0, 6, f"제{art}조({t[0]}) ① {t[1]}에 관하여 {t[2]}의 경우 {rnd.randint(1, 900)}만원 이하의 "
-                                 f"과태료를 {rnd.choice(VERBS)}. ② 세관장은 {rnd.randint(1, 90)}일 이내에 통지하여야 한다.")
+                                 f"과태료를 {rnd.choice(VERBS)}. ② 세관장은 {rnd.randint(1, 90)}일 이내에 통지하여야 한다.",
+                           new_x="LMARGIN", new_y="NEXT")
             art += 1
     pdf.output(str(path))
     return path
@@ -314,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--png", default=str(ROOT / "docs" / "bench_scale.png"))
     ap.add_argument("--md", default=str(ROOT / "docs" / "BENCHMARKS.md"))
     ap.add_argument("--no-docs", action="store_true", help="print only; do not write the PNG and BENCHMARKS.md")
+    ap.add_argument("--from-log", help="stderr log of an earlier run: reuse its per-size results")
     ap.add_argument("--child-index", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--child-pipeline", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--home", help=argparse.SUPPRESS)
@@ -324,17 +326,26 @@ def main(argv: list[str] | None = None) -> int:
     if a.child_pipeline:
         print(json.dumps(child_pipeline(Path(a.home), a.csv_rows, a.pdf_pages)))
         return 0
-    results = []
+    results: list[dict] = []
+    pipe = None
+    if a.from_log:  # render docs from a previous run's stderr log (JSON lines), measuring only what is missing
+        for line in Path(a.from_log).read_text(encoding="utf-8").splitlines():
+            if line.startswith("{"):
+                item = json.loads(line)
+                if "records" in item and "latency_ms" in item:
+                    results.append(item)
+                elif "csv_rps" in item:
+                    pipe = item
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-        for n in [int(s) for s in a.sizes.split(",") if s]:
+        for n in [] if a.from_log else [int(s) for s in a.sizes.split(",") if s]:
             print(f"… {n:,} records", file=sys.stderr, flush=True)
             results.append(run_child(["--child-index", str(n), "--home", f"{tmp}/h{n}", "--queries", str(a.queries)]))
             print(json.dumps(results[-1], ensure_ascii=False), file=sys.stderr, flush=True)
-        pipe = None
-        if a.csv_rows:
+        if a.csv_rows and pipe is None:
             print("… ingest pipeline (CSV, PDF)", file=sys.stderr, flush=True)
             pipe = run_child(["--child-pipeline", "--home", f"{tmp}/pipe/home", "--csv-rows", str(a.csv_rows),
                               "--pdf-pages", str(a.pdf_pages)])
+            print(json.dumps(pipe, ensure_ascii=False), file=sys.stderr, flush=True)
     tbl = table(results, pipe)
     print(tbl)
     if not a.no_docs:
