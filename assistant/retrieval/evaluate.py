@@ -150,10 +150,12 @@ def protocol_filters(path: Path):
 
 
 def default_question_files() -> list[Path]:
+    """bench/questions/regulations*.jsonl and findings*.jsonl (other sets there belong to other benchmarks)."""
     for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
         d = root / "bench" / "questions"
-        if d.is_dir() and any(d.glob("*.jsonl")):
-            return sorted(d.glob("*.jsonl"))
+        files = sorted([*d.glob("regulations*.jsonl"), *d.glob("findings*.jsonl")]) if d.is_dir() else []
+        if files:
+            return files
     return []
 
 
