@@ -337,8 +337,12 @@ def _ingredient_match(term: Term, score: float, words: list[OcrWord]) -> Match:
     read = " ".join(w.text for w in words)
     # An exact read of a long name is unlikely to be an OCR accident, so it needs less confidence
     # (Tesseract's CJK confidences run low); a fuzzy read needs INGREDIENT_CONF.
-    exact_long = score >= 100 and len(term.key) >= (6 if term.script in ("latin", "mixed") else 4)
-    need = INGREDIENT_CONF_EXACT if exact_long else INGREDIENT_CONF
+    # Tesseract gives mixed digit/letter words ("2,4-Dinitrophenol,") low confidence even when read
+    # perfectly; an exact read of a very long name cannot be an accident, so it needs none.
+    latin = term.script in ("latin", "mixed")
+    exact_long = score >= 100 and len(term.key) >= (6 if latin else 4)
+    exact_very_long = score >= 100 and len(term.key) >= (10 if latin else 5)
+    need = 0.0 if exact_very_long else INGREDIENT_CONF_EXACT if exact_long else INGREDIENT_CONF
     strong = conf is None or conf >= need  # None: text given directly, not read by OCR
     what = "반입차단 성분" if term.origin == "ingredient-list" else "위해식품 검출 성분"
     ev = f"{what} '{term.display}' ≈ 판독 '{read}' (유사도 {score:.0f}, 인식 신뢰도 {conf:.0f})" if conf is not None else \

@@ -118,3 +118,9 @@ def test_no_match_wording_never_says_safe(index):
     assert d.message == "목록에 없음 (기준일 2023-03-01)"
     assert "안전" not in d.message and "safe" not in d.message.lower()
     assert any("6병" in n for n in d.notes)
+
+
+def test_exact_long_name_read_with_low_word_confidence_still_blocks(index):
+    # Tesseract scores "2,4-Dinitrophenol," low (digits + letters), though it is read exactly
+    d, matches = verdict(index, words("Ingredients: gelatin, 2,4-Dinitrophenol, inulin", conf=35))
+    assert d.verdict == "hazard" and matches[0].canonical == "2,4-디니트로페놀"
