@@ -42,9 +42,10 @@ _DELETED = re.compile(r"^\s*삭\s*제\s*(?:[<(〈\[].*)?$")
 # words that continue a cross-reference ("제5조 및 제6조", "제5조 제1항", "제5조 각 호의", "제5조 단서")
 _CONNECTIVE = re.compile(r"^\s*(?:및|또는|내지|부터|까지|ㆍ|·|,|、|~|제\s*\d|각\s*(?:호|항|목)|본문|단서|전단|후단|제\d+항)")
 _TOC_LEADER = re.compile(r"[\s.·…‥\-–_]*\d{0,4}\s*")  # "제1조(목적) ········ 3" in a table of contents
+_JOINS_REFERENCE = re.compile(r"^\s*(?:및|또는|내지|부터|까지|ㆍ|·|,|、|~)(?:\s|$)")  # "제5조(정의) 및 제6조에 따라"
 _PARA = re.compile(r"^\s*([①-⑳㉑-㉟])")
 _MD = re.compile(r"^\s*(?:#{1,6}\s+|\*\*)|\*\*\s*$")
-_META_LINE = re.compile(r"^\s*(?:\[(?:시행|제정|개정|일부개정|전부개정)|※|<|〈)")
+_META_LINE = re.compile(r"^\s*(?:\[(?:시행|제정|개정|일부개정|전부개정)|※|<|〈|-\s*\d+\s*-)|국가법령정보센터|법제처")
 _DOC_TYPES = (("시행규칙", "시행규칙"), ("시행령", "시행령"), ("고시", "고시"), ("훈령", "훈령"), ("예규", "예규"),
               ("지침", "지침"), ("규칙", "규칙"), ("규정", "규정"), ("조례", "조례"), ("법", "법률"))
 
@@ -98,7 +99,7 @@ def _is_heading(m: re.Match, last: tuple[int, int]) -> bool:
     number = (int(m.group(1)), int(m.group(2) or 0))
     rest = m.group(4) or ""
     if m.group(3) is not None:  # 제5조(정의) …: a particle glued to ")" means a cross-reference
-        return not re.match(r"^[가-힣]", rest)
+        return not re.match(r"^[가-힣]", rest) and not _JOINS_REFERENCE.match(rest)
     if _DELETED.match(rest):
         return True
     return number > last and bool(rest.strip()) and not _CONNECTIVE.match(rest)

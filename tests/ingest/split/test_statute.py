@@ -24,6 +24,7 @@ LAW = """관세법(샘플)
 제10조(신고) ① 물품을 수입하려면 세관장에게 신고하여야 한다.
 제5조에 따른 신고는 전자문서로 한다.
 제2조(정의)에 따른 수입물품도 같다.
+제2조(정의) 및 제3조에 따른 신고도 같다.
 ② 신고의 방법은 대통령령으로 정한다.
 제10조의2(신고의 취하) 신고인은 세관장의 승인을 받아 신고를 취하할 수 있다.
 제11조(벌칙) 삭제
@@ -67,6 +68,7 @@ def test_cross_references_at_line_start_do_not_split():
     r = by_locator(statute_records(doc_of(LAW), "x.txt"))["제10조"]
     assert "제5조에 따른 신고는 전자문서로 한다." in r.text
     assert "제2조(정의)에 따른 수입물품도 같다." in r.text
+    assert "제2조(정의) 및 제3조에 따른 신고도 같다." in r.text
     assert "② 신고의 방법은" in r.text
 
 
@@ -192,3 +194,8 @@ def test_one_line_document_is_still_a_record():
     (r,) = statute_records(doc_of("sssd"), "note.hwp")
     assert r.locator == "p.1" and "sssd" in r.text
     assert statute_records(Document(Path("blank.hwp"), "blank", [], {}), "blank.hwp") == []
+
+
+def test_law_go_kr_page_furniture_is_not_the_title():
+    text = "법제처                                                            1                                                       국가법령정보센터\n관세법\n제1조(목적) 목적을 정한다."
+    assert statute_records(doc_of(text), "x.pdf")[0].metadata["law"] == "관세법"
