@@ -124,27 +124,32 @@ class Services:
         return [h for h in hits if visible_to(role, h.kind)]
 
     def article(self, source: str, locator: str, role: str | None, title: str = "") -> dict[str, Any] | None:
-        """The full text of the article (조) a regulation citation points at: all its paragraphs in order."""
-        match = ARTICLE_RE.search(locator or "")
-        if not match:
+        """The full text a regulation citation points at: every paragraph (항) of its article (조),
+        or the whole 별표/부칙 block, in order. None when the store has nothing under that locator."""
+        locator = (locator or "").strip()
+        match = ARTICLE_RE.match(locator)
+        key = re.sub(r"\s+", "", match.group(0)) if match else locator
+        if not key:
             return None
-        article = re.sub(r"\s+", "", match.group(0))
-        base = Filters(kinds=["regulation"], source=source or None, extra={"article": article})
-        hits = self.search(title or article, role, k=40, base=base)
-        return _join_article(hits, article) if hits else None
+        extra = {"article": key} if match else {}
+        base = Filters(kinds=["regulation"], source=source or None, extra=extra)
+        hits = self.search(title or key, role, k=40, base=base)
+        hits = [h for h in hits if _locator_key(h.locator) == key]
+        return _join_article(hits, key) if hits else None
 
     def resolve_reference(self, reference: str, role: str | None) -> dict[str, Any] | None:
-        """'관세법 제157조' (as printed in a finding or a legal basis) -> that article's full text."""
+        """'관세법 제157조' (as printed in a finding or a legal basis) -> that article's full text.
+        Only the first reference is followed; None when that law's article is not in the store."""
         match = ARTICLE_RE.search(reference or "")
         if not match:
             return None
         article = re.sub(r"\s+", "", match.group(0))
         law = reference[: match.start()].strip(" ·,「」『』")
-        hits = self.search(reference, role, k=40, base=Filters(kinds=["regulation"], extra={"article": article}))
+        hits = self.search(reference[: match.end()], role, k=40,
+                           base=Filters(kinds=["regulation"], extra={"article": article}))
         if law:
-            key = re.sub(r"\s+", "", law)
-            same_law = [h for h in hits if key and key in re.sub(r"\s+", "", str(h.metadata.get("law", h.title)))]
-            hits = same_law or hits
+            key = _law_key(law)
+            hits = [h for h in hits if key in _law_key(str(h.metadata.get("law") or h.title))]
         if not hits:
             return None
         first_source = hits[0].source
@@ -210,6 +215,17 @@ class Services:
             pass
         out["python"] = sys.version.split()[0]
         return out
+
+
+def _locator_key(locator: str) -> str:
+    """'제5조②' -> '제5조'; '별표 1' -> '별표 1'."""
+    match = ARTICLE_RE.match(locator or "")
+    return re.sub(r"\s+", "", match.group(0)) if match else (locator or "").strip()
+
+
+def _law_key(law: str) -> str:
+    """Law names compared without spaces or the (샘플) marker: '관세법 ' ~ '관세법(샘플)'."""
+    return re.sub(r"\s+|\(샘플\)", "", law)
 
 
 def _join_article(hits: list[Any], article: str) -> dict[str, Any]:

@@ -17,13 +17,18 @@ from assistant.ui.session import FINDINGS_ROLES, get_caller, require, user_error
 DISPOSITIONS = ["변상", "징계", "문책", "시정", "주의", "개선", "권고", "통보", "고발"]
 COLUMNS = ("year", "auditor", "office", "disposition", "regulation", "title")
 SEARCH_K = 50
+FIELD_LABELS = {"year": ("감사연도", "Year"), "auditor": ("감사기관", "Auditor"), "office": ("감사대상", "Office"),
+                "audit_type": ("감사종류", "Audit type"), "disposition": ("처분", "Disposition"),
+                "regulation": ("관련규정", "Regulation"), "field": ("분야", "Field"), "finding_no": ("지적번호", "No.")}
 
 
 def _year(v: Any) -> int | None:
+    """An empty number box arrives as 0: anything outside 1900-2100 means 'no bound'."""
     try:
-        return int(v) if v not in (None, "") else None
+        year = int(v)
     except (TypeError, ValueError):
         return None
+    return year if 1900 <= year <= 2100 else None
 
 
 def _hit_dict(h: Any) -> dict[str, Any]:
@@ -82,7 +87,8 @@ class FindingsHandlers:
         lines = [f"### {i['title']}", ""]
         for key in ("year", "auditor", "office", "audit_type", "disposition", "regulation", "field", "finding_no"):
             if m.get(key) not in (None, ""):
-                lines.append(f"- **{key}**: {m[key]}")
+                label = FIELD_LABELS[key][1 if self.lang == "en" else 0]
+                lines.append(f"- **{label}**: {m[key]}")
         lines += ["", i["text"], "", f"<small>{i['source']} · {i['locator']}</small>"]
         return "\n".join(lines), row
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from assistant.ui.i18n import t
 
+MODE_NAMES = {"none": ("추출형 (LLM 없음)", "extractive (no LLM)"), "extractive": ("추출형", "extractive"),
+              "llamacpp": ("로컬 LLM", "local LLM"), "openai": ("LLM 서버", "LLM server"), "fake": ("테스트", "test")}
 VERDICT_CLASS = {"hazard": "verdict-hazard", "review": "verdict-review", "no_match": "verdict-none"}
 
 
@@ -29,7 +31,8 @@ def answer_status(grounded: bool, n_citations: int, mode: str, warnings: list[st
         badge = f"<span class='badge badge-grounded'>{t('grounded', lang)} · {n_citations}</span>"
     else:
         badge = f"<span class='badge badge-ungrounded'>⚠ {t('ungrounded', lang)}</span>"
-    mode_txt = f"<span class='badge badge-mode'>{t('mode', lang)}: {html.escape(mode)}</span>"
+    mode_name = MODE_NAMES.get(mode, (mode, mode))[1 if lang == "en" else 0]
+    mode_txt = f"<span class='badge badge-mode'>{t('mode', lang)}: {html.escape(mode_name)}</span>"
     warn = "".join(f"<div class='answer-warning'>{html.escape(w)}</div>" for w in warnings)
     return f"<div class='answer-status' data-grounded='{str(grounded).lower()}'>{badge}{mode_txt}{warn}</div>"
 

@@ -130,9 +130,9 @@ def test_label_rejects_non_images(services, tmp_path):
 def test_findings_are_for_auditors_only(services):
     h = FindingsHandlers(services, "ko")
     with pytest.raises(gr.Error, match="권한"):
-        h.search("보세사 공백", None, None, "", "전체", "", Req("kim"))
+        h.search("보세사 공백", 0, 0, "", "전체", "", Req("kim"))
     assert services.audit.entries(action="denied")[0]["user"] == "kim"
-    rows, items, _ = h.search("보세사 공백", None, None, "", "전체", "", Req("lee"))
+    rows, items, _ = h.search("보세사 공백", 0, 0, "", "전체", "", Req("lee"))
     assert rows[0][0] == 2022 and items[0]["kind"] == "finding"
     rows, items, note = h.search("사례", 2021, 2023, "", "전체", "", Req("lee"))
     assert [r[0] for r in rows] == [2022]

@@ -1,0 +1,230 @@
+"""Real-browser tests: Debian's Chromium, headless, driven by Playwright against the app served on
+loopback. Screenshots of every tab go to docs/screenshots/. The browser must make no request
+outside 127.0.0.1 (no CDN fonts or scripts)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import PASSWORDS, ROLES, free_port
+from live import CLEAN_LINES, HAZARD_LINES, ROOT, build_real_home, label_photo
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOTS = ROOT / "docs" / "screenshots"
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian chromium not installed", allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """(base_url, services, photos, real) — the app on a free loopback port."""
+    os.environ["GRADIO_TEMP_DIR"] = str(tmp_path_factory.mktemp("gradio-tmp"))
+    from assistant.services import Services
+    from assistant.settings import load_settings
+    from assistant.ui import build_app, launch_app
+
+    home = tmp_path_factory.mktemp("live") / "home"
+    home.mkdir()
+    real = build_real_home(home)
+    if real:
+        services = Services(load_settings(home))
+    else:
+        from app_fakes import make_services
+
+        services = make_services(home)
+    for name, role in ROLES.items():
+        services.users.add(name, role, PASSWORDS[name])
+    photos = tmp_path_factory.mktemp("photos")
+    hazard = label_photo(photos / "label_front.jpg", HAZARD_LINES if real else ["sibutramine"])
+    if not real:
+        hazard = hazard.rename(photos / "sibutramine.jpg")
+    clean = label_photo(photos / "honey.jpg", CLEAN_LINES)
+    services.label_checker.check([clean], ["warm-up.jpg"])  # pay the cold start outside the browser timeouts
+    demo = build_app(services, services.settings)
+    port = free_port()
+    launch_app(demo, services, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{port}", services, {"hazard": hazard, "clean": clean}, real
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def outside():
+    """Requests the page made to anything but loopback (must stay empty)."""
+    return []
+
+
+def open_page(browser, base, outside, viewport=(1280, 900)):
+    ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="ko-KR")
+    page = ctx.new_page()
+    page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:", "blob:")) or outside.append(r.url))
+    page.set_default_timeout(60_000)
+    page.goto(base + "/")
+    return page
+
+
+def login(page, name):
+    page.wait_for_selector("input[type=password]")
+    page.locator("input").first.fill(name)
+    page.locator("input[type=password]").fill(PASSWORDS[name])
+    page.get_by_role("button", name=re.compile("^(Login|로그인)$")).click()
+    page.wait_for_selector("#question textarea")
+    page.wait_for_function("document.querySelector('#user-box') && document.querySelector('#user-box').innerText.length > 0")
+
+
+def shot(page, name, full=True):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=full)
+
+
+def ask(page, question):
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_selector("#answer-status [data-grounded]")
+
+
+def test_login_ask_and_citation_opens_article(live, browser, outside):
+    base, services, _, _ = live
+    page = open_page(browser, base, outside)
+    shot(page, "login.png", full=False)
+    login(page, "kim")
+    ask(page, "특송으로 들어온 건강기능식품 6병 초과면 어떻게 하나요?")
+    chips = page.locator("#citation-chips label")
+    chips.first.wait_for()
+    assert page.locator("#answer-status [data-grounded='true']").count() == 1
+    first_chip = chips.first.inner_text()
+    assert first_chip.startswith("[1]")
+    chips.first.click()
+    page.wait_for_function("document.querySelector('#article-viewer').innerText.includes('조')")
+    viewer = page.inner_text("#article-viewer")
+    assert "조" in viewer and len(viewer) > 40
+    page.wait_for_timeout(400)
+    shot(page, "chat.png", full=False)
+    # feedback
+    page.click("#wrong-source")
+    page.wait_for_timeout(800)
+    assert services.history.feedback("kim")[-1]["rating"] == "wrong_source"
+    assert services.audit.entries(action="ask", user="kim")
+    assert outside == []
+
+
+def test_ungrounded_answer_looks_different(live, browser, outside):
+    base, _, _, _ = live
+    page = open_page(browser, base, outside)
+    login(page, "kim")
+    ask(page, "zqxj wvut 무관한 질문 ㅋㅋ")
+    status = page.locator("#answer-status [data-grounded]").get_attribute("data-grounded")
+    text = page.inner_text("#chatbot")
+    assert status == "false" or "근거" in text
+    assert outside == []
+
+
+def test_label_photo_shows_verdict_badge(live, browser, outside):
+    base, services, photos, real = live
+    page = open_page(browser, base, outside)
+    login(page, "kim")
+    page.get_by_role("tab", name="라벨 사진 판정").click()
+    page.locator("#label-files input[type=file]").set_input_files(str(photos["hazard"]))
+    page.wait_for_selector("#label-files .file-preview, #label-files table", timeout=30_000)
+    page.click("#check-label")
+    badge = page.locator("#verdict .verdict")
+    badge.wait_for(timeout=120_000)
+    assert badge.get_attribute("data-verdict") == "hazard"
+    color = badge.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert color == "rgb(185, 28, 28)"  # red, never green
+    assert page.locator("#ocr-text mark").count() >= 1
+    page.locator("#legal-basis label").first.click()
+    page.wait_for_function("document.querySelector('#article-viewer').innerText.includes('조')")
+    page.wait_for_timeout(400)
+    shot(page, "label.png", full=False)
+    entry = services.audit.entries(action="label_check", user="kim")[0]
+    assert entry["verdict"] == "hazard" and len(entry["file_sha256"]) == 64
+    assert outside == []
+
+
+def test_officer_never_sees_a_finding(live, browser, outside):
+    base, services, _, _ = live
+    from assistant.retrieval.filters import Filters
+
+    findings = services.search("보세사 공백 방치 감사 지적", "admin", k=5, base=Filters(kinds=["finding"]))
+    assert findings, "the live home has findings"
+    page = open_page(browser, base, outside)
+    login(page, "kim")
+    assert not page.get_by_role("tab", name="감사 사례 검색").is_visible()
+    ask(page, "보세사 공백을 방치한 감사 지적 사례")
+    body = page.inner_text("body")
+    for hit in findings:
+        assert hit.text[:40] not in body
+    # calling the findings endpoint directly with the officer's session is refused on the server
+    result = page.evaluate("""async () => {
+        const r = await fetch('gradio_api/call/search_findings', {method: 'POST',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({data: ['보세사 공백', null, null, '', '전체', '']})});
+        const {event_id} = await r.json();
+        const s = await fetch('gradio_api/call/search_findings/' + event_id);
+        return await s.text();
+    }""")
+    assert "event: error" in result
+    assert all(h.text[:40] not in result for h in findings)
+    assert services.audit.entries(action="denied", user="kim")
+    assert outside == []
+
+
+def test_auditor_search_admin_tabs_english_and_phone(live, browser, outside):
+    base, services, photos, _ = live
+    page = open_page(browser, base, outside)
+    login(page, "root")
+    page.get_by_role("tab", name="감사 사례 검색").click()
+    page.fill("#findings-query textarea", "보세사 공백을 방치한 사례")
+    page.click("#findings-search")
+    row = page.locator("#findings-table .virtual-row").first  # gradio 6 renders data rows as divs
+    row.wait_for()
+    row.locator(".body-cell").nth(5).click()
+    page.wait_for_function("document.querySelector('#finding-detail').innerText.length > 20")
+    page.click("#open-regulation")
+    page.wait_for_function("document.querySelector('#article-viewer').innerText.includes('조')")
+    page.wait_for_timeout(400)
+    shot(page, "findings.png", full=False)
+    page.click("#export-findings")
+    page.locator("#findings-csv a").first.wait_for()
+    page.get_by_role("tab", name="자료 관리").click()
+    page.locator("#sources-table .virtual-row").first.wait_for()
+    page.wait_for_timeout(400)
+    shot(page, "admin.png")
+    page.goto(base + "/en")
+    page.wait_for_selector("#question textarea")
+    ask(page, "What applies to health supplements over 6 bottles sent by express courier? 건강기능식품 6병")
+    page.wait_for_timeout(400)
+    shot(page, "chat_en.png", full=False)
+    phone = open_page(browser, base, outside, viewport=(390, 844))
+    login(phone, "kim")
+    phone.get_by_role("tab", name="라벨 사진 판정").click()
+    phone.locator("#label-files input[type=file]").set_input_files(str(photos["clean"]))
+    phone.wait_for_selector("#label-files .file-preview, #label-files table", timeout=30_000)
+    phone.click("#check-label")
+    phone.locator("#verdict .verdict").wait_for(timeout=120_000)
+    assert phone.locator("#verdict .verdict").get_attribute("data-verdict") in ("no_match", "review")
+    phone.wait_for_timeout(400)
+    shot(phone, "phone_label.png")
+    exported = services.audit.entries(action="export_findings", user="root")
+    assert exported and json.loads(exported[0]["detail"])["rows"] >= 1
+    assert outside == []
+    assert shutil.which("chromium") or Path(CHROMIUM).exists()
