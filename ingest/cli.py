@@ -94,4 +94,4 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print("\n".join(format_summary(data, args.lang)))
-    return EXIT_FAILED_FILES if summary.failed else 0
+    return EXIT_FAILED_FILES if summary.failed or summary.sync_error else 0

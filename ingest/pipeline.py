@@ -196,6 +196,7 @@ class Summary:
     warnings: list[dict[str, str]] = field(default_factory=list)
     files: list[dict[str, Any]] = field(default_factory=list)
     sync: dict[str, Any] = field(default_factory=dict)
+    sync_error: str = ""
 
     @property
     def changed(self) -> bool:
@@ -215,7 +216,7 @@ class Summary:
             "records": {k: self.records.get(k, 0) for k in KINDS},
             "totals": {k: int(self.totals.get(k, 0)) for k in KINDS},
             "changed": self.changed, "repaired": self.repaired, "failures": self.failures, "warnings": self.warnings,
-            "files": self.files, "sync": self.sync,
+            "files": self.files, "sync": self.sync, "sync_error": self.sync_error,
         }
 
 
@@ -273,7 +274,13 @@ def ingest_paths(
             if not any(p == root or root in p.parents for p in pruned):
                 _fail(summary, root, "파일이나 폴더가 없습니다." if lang == "ko" else "no such file or folder", echo, lang)
         summary.seen = len(targets) + len(missing)
-        summary.sync = _sync(index, progress)
+        try:
+            summary.sync = _sync(index, progress)
+        except Exception as err:  # records are safe in SQLite; the next run's sync retries
+            what = " ".join(f"{type(err).__name__}: {err}".split())[:300]
+            summary.sync_error = what
+            echo(f"실패: 검색 색인 동기화: {what} (레코드는 저장되었고, 다음 실행 때 다시 동기화합니다)" if lang == "ko"
+                 else f"failed: search index sync: {what} (records are saved; the next run retries)")
         summary.totals = dict(index.counts())
     return summary
 

@@ -314,3 +314,16 @@ def test_misfiled_table_is_read_by_its_headers(index, tmp_path: Path):
     f.write_bytes(FINDINGS_CSV.encode("cp949"))
     s, lines = run(index, [tmp_path / "hazard_lists"])
     assert s.records["finding"] == 3 and not s.failed, lines
+
+
+def test_sync_failure_is_reported_and_records_stay(index, corpus: Path, monkeypatch):
+    def broken_sync(*a, **kw):
+        raise RuntimeError("chroma exploded")
+
+    monkeypatch.setattr(index, "sync", broken_sync)
+    s, lines = run(index, [corpus])
+    assert s.indexed == 4 and s.sync_error and any("chroma exploded" in ln for ln in lines)
+    assert index.counts()["regulation"] == 3
+    monkeypatch.undo()
+    s, _ = run(index, [corpus])  # the next run repairs the derived indexes
+    assert s.unchanged == 4 and index.check()["consistent"]
