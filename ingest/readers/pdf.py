@@ -38,6 +38,8 @@ _OPENING = tuple("「『(［[{〈《“‘")
 _CLOSING = tuple("」』)］]}〉》”’,.·")
 # page-number furniture on the first/last line of a page: "- 3 -", "3 / 10", "3/10"
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*/\s*\d{1,4})\s*$")
+# "감사대상: …", "관련 규정 :" — a labelled field always starts its own line
+_FIELD_LABEL = re.compile(r"^[가-힣A-Za-z][가-힣A-Za-z ]{0,11}\s?:")
 # some fonts (e.g. NanumGothic printed by Chromium) map the space glyph to U+0001 in ToUnicode
 _CONTROLS_TO_SPACE = {c: " " for c in range(32) if chr(c) not in "\n\t"}
 
@@ -56,17 +58,48 @@ def join_broken_lines(text: str) -> str:
                 out.append("")
             continue
         prev = out[-1] if out else ""
-        if not prev or _STRUCTURAL.match(line):
+        if not prev or _STRUCTURAL.match(line) or _FIELD_LABEL.match(line):
             out.append(line)
         elif _HANGUL.fullmatch(prev[-1]) and _HANGUL.fullmatch(line[0]):
-            # inside a word → no space; after a particle the sentence goes on → one space
-            space = prev[-1] in _WORD_FINAL and prev[-1] + line[0] not in _PARTICLE_PAIRS
+            # inside a word → no space; after a particle or an ending the sentence goes on → one space
+            if prev[-1] in _WORD_FINAL:
+                space = prev[-1] + line[0] not in _PARTICLE_PAIRS
+            else:
+                space = _space_at_join(prev, line)
             out[-1] = prev + (" " if space else "") + line
         elif prev.endswith(_OPENING) or line.startswith(_CLOSING):
             out[-1] = prev + line  # 「\n수입통관 … 」 : a bracket never ends or starts a line on its own
         else:
             out.append(line)
     return "\n".join(out).strip()
+
+
+def _space_at_join(prev: str, line: str) -> bool:
+    """Did the line break fall between two words (a PDF wrapped at a space) rather than inside one?
+
+    Korean puts spaces after particles and endings (도착지에서 | 반입신고를, 할 | 수), so: the left
+    word must end in a particle (J*) or an ending (E*) by Kiwi's analysis, and Kiwi's spacing model
+    must put a space exactly at the break. Noun + noun (관세 | 청) stays joined.
+    """
+    try:
+        from assistant.text.korean import get_kiwi
+
+        kiwi = get_kiwi()
+    except Exception:  # Kiwi unavailable: the conservative join
+        return False
+    left = prev.rsplit(" ", 1)[-1]
+    right = line.split(" ", 1)[0]
+    tokens = kiwi.tokenize(left)
+    if not tokens or not tokens[-1].tag.startswith(("J", "E")):
+        return False
+    spaced = kiwi.space(left + right, reset_whitespace=False)
+    seen = 0
+    for i, ch in enumerate(spaced):
+        if ch != " ":
+            seen += 1
+        if seen == len(left):
+            return spaced[i + 1 : i + 2] == " "
+    return False
 
 
 def _strip_page_numbers(text: str) -> str:

@@ -123,3 +123,19 @@ def test_page_cap_is_enforced_with_a_clear_message(tmp_path):
         read_document(pdf, Limits(max_pdf_pages=5))
     assert "7쪽" in str(err.value) and "한도 5쪽" in str(err.value)
     assert len(read_document(pdf, Limits(max_pdf_pages=7)).blocks) == 7
+
+
+@pytest.mark.parametrize(
+    "raw, joined",
+    [
+        ("관세는 수입물품에 부과\n한다.", "관세는 수입물품에 부과한다."),  # broken inside a word
+        ("화물을 도착지에서\n반입신고를 하여야 한다.", "화물을 도착지에서 반입신고를 하여야 한다."),  # wrapped at a space
+        ("목록통관할\n수 없으며 건강기\n능식품은", "목록통관할 수 없으며 건강기능식품은"),
+        ("관세청 감사담당관실\n감사대상: 인천공항세관", "관세청 감사담당관실\n감사대상: 인천공항세관"),  # a labelled field line
+        ("세관장에\n게 신고한다.", "세관장에게 신고한다."),
+    ],
+)
+def test_line_joining_decides_word_boundaries(raw, joined):
+    from ingest.readers.pdf import join_broken_lines
+
+    assert join_broken_lines(raw) == joined
