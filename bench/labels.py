@@ -75,8 +75,10 @@ def right_entry(result: dict, item: dict) -> bool:
 
 
 def run(set_dir: Path = ROOT / "labels", variant: str = "default", limit: int | None = None, home: str | None = None,
-        verbose: bool = False) -> dict:
+        verbose: bool = False, categories: list[str] | None = None) -> dict:
     manifest = json.loads((set_dir / "manifest.json").read_text(encoding="utf-8"))["images"]
+    if categories:
+        manifest = [m for m in manifest if m["category"] in categories]
     if limit:
         manifest = manifest[:limit]
     checker = build_checker(variant, home)
@@ -154,10 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variant", default="default", choices=sorted(VARIANTS))
     ap.add_argument("--limit", type=int)
     ap.add_argument("--home")
+    ap.add_argument("--category", help="comma-separated: listed,ingredient,near_miss,clean")
     ap.add_argument("--json")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
-    s = run(Path(args.set), args.variant, args.limit, args.home, args.verbose)
+    cats = args.category.split(",") if args.category else None
+    s = run(Path(args.set), args.variant, args.limit, args.home, args.verbose, cats)
     print_summary(s)
     if args.json:
         Path(args.json).write_text(json.dumps(s, ensure_ascii=False, indent=1), encoding="utf-8")
