@@ -51,14 +51,24 @@ def join_broken_lines(text: str) -> str:
     '관세는 수입물품에 부과한다.\\n제2조(정의)'
     """
     lines = [ln.strip() for ln in text.split("\n")]
+    # A wrapped line runs to the right margin; one that stops well short ended on purpose (a table
+    # row, a heading, a list line) and must not be glued to the next.
+    # Line width is judged on the page's typical long line (80th percentile), and only on pages with
+    # enough lines to tell; a short page keeps the plain joining rules.
+    widths = sorted(len(ln) for ln in lines if ln)
+    full = 0.6 * widths[int(0.8 * (len(widths) - 1))] if len(widths) >= 8 else 0
     out: list[str] = []
+    prev_raw = ""
     for line in lines:
         if not line:
             if out and out[-1] != "":
                 out.append("")
+            prev_raw = ""
             continue
         prev = out[-1] if out else ""
         if not prev or _STRUCTURAL.match(line) or _FIELD_LABEL.match(line):
+            out.append(line)
+        elif len(prev_raw) < full and not (prev.endswith(_OPENING) or line.startswith(_CLOSING)):
             out.append(line)
         elif _HANGUL.fullmatch(prev[-1]) and _HANGUL.fullmatch(line[0]):
             # inside a word → no space; after a particle or an ending the sentence goes on → one space
@@ -71,6 +81,7 @@ def join_broken_lines(text: str) -> str:
             out[-1] = prev + line  # 「\n수입통관 … 」 : a bracket never ends or starts a line on its own
         else:
             out.append(line)
+        prev_raw = line
     return "\n".join(out).strip()
 
 

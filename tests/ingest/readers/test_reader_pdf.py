@@ -139,3 +139,21 @@ def test_line_joining_decides_word_boundaries(raw, joined):
     from ingest.readers.pdf import join_broken_lines
 
     assert join_broken_lines(raw) == joined
+
+
+def test_short_lines_such_as_table_rows_are_not_glued():
+    from ingest.readers.pdf import join_broken_lines
+
+    text = (
+        "제12조(자가사용 인정기준) ① 자가사용물품으로 인정하는 기준은 별표 1과 같으며 세관장은 이를 넘는 물품에\n"
+        "대하여 수입요건을 확인하여야 한다. 다만 세관장은 여행자가 휴대하여 들여오는 물품의 경우에는 그 수량\n"
+        "과 가격을 고려하여 따로 정할 수 있으며 이 경우 그 기준을 세관 게시판에 게시하여 누구나 볼 수 있게\n"
+        "하여야 한다. 이 기준은 매년 한 번 이상 검토하여 필요하면 고쳐야 하며 고친 내용은 관세청장에게 보고\n"
+        "한다.\n"
+        "구분 품목 인정기준 비고\n"
+        "식품류 건강기능식품 총 6병\n"
+        "의약품 한약재 합계 3킬로그램"
+    )
+    lines = join_broken_lines(text).split("\n")
+    assert lines[0].endswith("관세청장에게 보고한다.")
+    assert lines[1:] == ["구분 품목 인정기준 비고", "식품류 건강기능식품 총 6병", "의약품 한약재 합계 3킬로그램"]
