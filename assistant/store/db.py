@@ -27,6 +27,7 @@ from typing import Any
 
 from assistant.errors import AssistantError
 from assistant.records import Record
+from assistant.store.lists import INGREDIENT_FIELDS, PRODUCT_FIELDS, barcodes_of, insert_structured
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,11 +61,6 @@ CREATE TABLE IF NOT EXISTS ingredients (
 CREATE INDEX IF NOT EXISTS ingredients_source_key ON ingredients(source_key);
 """
 
-PRODUCT_FIELDS = ("seq", "product", "manufacturer", "country", "ingredients", "barcode", "registered",
-                  "updated", "valid_from", "valid_to", "image_url")
-INGREDIENT_FIELDS = ("name_ko", "name_en", "other_names", "status", "designated", "released", "reason",
-                     "release_reason", "category")
-_BARCODE_SPLIT = re.compile(r"[^0-9]+")
 
 
 @dataclass
@@ -80,17 +76,6 @@ class SourceRow:
     ingested_at: str
     path: str
     embedder: str = ""  # embedder signature at ingest time (addition to the contract)
-
-
-def barcodes_of(value: Any) -> list[str]:
-    """Digit runs of 8+ digits in a barcode field (BARCD_CTN may hold several).
-
-    >>> barcodes_of("8801234567890, 0012345678905")
-    ['8801234567890', '0012345678905']
-    """
-    if value is None:
-        return []
-    return [c for c in _BARCODE_SPLIT.split(str(value)) if len(c) >= 8]
 
 
 class Database:
@@ -206,7 +191,7 @@ class Database:
                     for r in unique
                 ],
             )
-            self._insert_structured(c, row.key, unique)
+            insert_structured(c, row.key, unique)
             values = [getattr(row, f.name) for f in fields(SourceRow)]
             values[[f.name for f in fields(SourceRow)].index("records")] = len(unique)
             c.execute(
@@ -262,23 +247,6 @@ class Database:
             c.execute(f"DELETE FROM {table} WHERE source_key=?", (key,))
         c.execute("DELETE FROM records WHERE source_key=?", (key,))
         return int(c.rowcount or 0)
-
-    @staticmethod
-    def _insert_structured(c: Any, key: str, records: list[Record]) -> None:
-        prods, codes, ingrs = [], [], []
-        for r in records:
-            m = r.metadata
-            if r.kind == "hazard-list":
-                prods.append((r.id, key, r.source, *[_s(m.get(f)) for f in PRODUCT_FIELDS]))
-                codes.extend((code, r.id, key) for code in barcodes_of(m.get("barcode")))
-            elif r.kind == "ingredient-list":
-                ingrs.append((r.id, key, r.source, *[_s(m.get(f)) for f in INGREDIENT_FIELDS]))
-        if prods:
-            c.executemany(f"INSERT INTO products VALUES ({','.join('?' * (3 + len(PRODUCT_FIELDS)))})", prods)
-        if codes:
-            c.executemany("INSERT INTO product_barcodes VALUES (?,?,?)", codes)
-        if ingrs:
-            c.executemany(f"INSERT INTO ingredients VALUES ({','.join('?' * (3 + len(INGREDIENT_FIELDS)))})", ingrs)
 
     # records ------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -341,7 +309,7 @@ class Database:
                 out[rid] = (kind, source, title, text, json.loads(meta))
         return out
 
-    # structured lists ---------------------------------------------------------------------
+    # structured lists (label checker) ---------------------------------------------------------
     def products(self) -> list[dict[str, Any]]:
         cols = ("id", "source_key", "source", *PRODUCT_FIELDS)
         return [dict(zip(cols, r, strict=True)) for r in self.query(f"SELECT {', '.join(cols)} FROM products ORDER BY rowid")]
@@ -388,10 +356,6 @@ class Database:
 
     def integrity(self) -> str:
         return str(self.query("PRAGMA quick_check")[0][0])
-
-
-def _s(v: Any) -> str | None:
-    return None if v is None else str(v)
 
 
 def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
