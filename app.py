@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported anywhere
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if not services.users.has_admin():
         print("관리자 계정이 없습니다: `python -m assistant --home ... users ensure-admin` 를 먼저 실행하세요.",
               file=sys.stderr)
+    threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
     demo = build_app(services, settings)
     launch_app(demo, services, args.host, args.port)
     return 0

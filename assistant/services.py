@@ -103,10 +103,15 @@ class Services:
             return self._label_checker
 
     def warm_up(self) -> None:
-        """Build every part now (first request then does not pay for it); failures only print."""
-        for name in ("index", "retriever", "answerer", "label_checker"):
+        """Build every part and load its indexes now, so the first officer does not wait; failures only print."""
+        steps = {
+            "retriever": lambda: self.retriever.search("관세 통관", k=1),
+            "answerer": lambda: self.answerer,
+            "label_checker": lambda: getattr(self.label_checker, "name_index", lambda: None)(),
+        }
+        for name, step in steps.items():
             try:
-                getattr(self, name)
+                step()
             except Exception as exc:
                 print(f"[warm-up] {name}: {exc}", file=sys.stderr)
 

@@ -1,0 +1,193 @@
+"""Load test of the web app: N concurrent simulated officers through gradio_client, each logged in,
+asking regulation questions and checking label photos (mixed), bounded in count and time.
+
+    .venv/bin/python bench/load.py                      # temp home (corpora + label-bench lists), app on loopback
+    .venv/bin/python bench/load.py --home H             # use an existing home (bench users are added to it)
+    .venv/bin/python bench/load.py --url http://127.0.0.1:7860/ --user U --password P   # target a running app
+
+Prints p50/p95/max latency per action and the error count. Targets (issue 6, extractive mode, 20
+officers): zero errors, chat p95 <= 2 s, label p95 <= 4 s. Loopback only; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_questions(limit: int = 200) -> list[str]:
+    out = []
+    for name in ("regulations.jsonl", "unanswerable.jsonl"):
+        path = ROOT / "bench" / "questions" / name
+        if path.exists():
+            out += [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return out[:limit] or ["특송으로 들어온 건강기능식품 6병 초과면 어떻게 하나요?", "통관 보류 사유는 무엇인가요?"]
+
+
+def load_photos(limit: int = 30) -> list[Path]:
+    manifest = ROOT / "bench" / "labels" / "manifest.json"
+    if manifest.exists():
+        items = json.loads(manifest.read_text(encoding="utf-8"))["images"]
+        photos = [ROOT / "bench" / "labels" / i["file"] for i in items if i["file"].endswith((".jpg", ".png", ".webp"))]
+        random.Random(7).shuffle(photos)
+        return [p for p in photos if p.exists()][:limit]
+    raise SystemExit("bench/labels/manifest.json 가 없습니다: python bench/make_labels.py 를 먼저 실행하세요")
+
+
+def prepare_home(home: Path) -> None:
+    if (home / "index.sqlite").exists():
+        return
+    paths = [str(ROOT / "corpora")]
+    lists = ROOT / "bench" / "labels" / "lists"
+    if lists.exists():
+        paths.append(str(lists))
+    print(f"색인 중: {' '.join(paths)} -> {home}", flush=True)
+    subprocess.run([sys.executable, "-m", "ingest", "--home", str(home), "--quiet", *paths], check=True, cwd=ROOT)
+
+
+def start_app(home: Path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "app.py", "--home", str(home), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    import httpx
+
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"app exited: {proc.stderr.read()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    proc.kill()
+    raise SystemExit("app did not start within 180 s")
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--home", type=Path, help="home to serve (default: a temporary one built from corpora/)")
+    ap.add_argument("--url", help="target an already running app instead of starting one")
+    ap.add_argument("--user", help="with --url: an existing account (all simulated officers share it)")
+    ap.add_argument("--password")
+    ap.add_argument("--officers", type=int, default=20)
+    ap.add_argument("--per-officer", type=int, default=8, help="actions per officer")
+    ap.add_argument("--label-share", type=float, default=0.3, help="share of actions that are label checks")
+    ap.add_argument("--time-limit", type=float, default=600, help="stop starting new actions after this many s")
+    ap.add_argument("--warm", type=int, default=2, help="untimed warm-up actions of each kind before the run")
+    ap.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = ap.parse_args(argv)
+
+    from gradio_client import Client, handle_file
+
+    proc = None
+    accounts: list[tuple[str, str]]
+    if args.url:
+        if not (args.user and args.password):
+            ap.error("--url needs --user and --password")
+        url, accounts = args.url, [(args.user, args.password)] * args.officers
+    else:
+        home = args.home or Path(tempfile.mkdtemp(prefix="load-home-"))
+        prepare_home(home)
+        from assistant.auth.users import UserStore
+
+        store, accounts = UserStore(home), []
+        for i in range(args.officers):
+            name, pw = f"bench-{secrets.token_hex(3)}-{i}", secrets.token_urlsafe(12)
+            store.add(name, "officer", pw)
+            accounts.append((name, pw))
+        port = free_port()
+        print(f"앱 시작: {home} (127.0.0.1:{port})", flush=True)
+        proc = start_app(home, port)
+        url = f"http://127.0.0.1:{port}/"
+
+    questions, photos = load_questions(), load_photos()
+    results: list[tuple[str, float, str | None]] = []
+    lock = threading.Lock()
+    deadline = time.time() + args.time_limit
+
+    def act(client: Client, kind: str, rnd: random.Random) -> None:
+        if kind == "label":
+            client.predict([handle_file(str(rnd.choice(photos)))], None, api_name="/check_label")
+        else:
+            client.predict(rnd.choice(questions), api_name="/ask")
+
+    def officer(i: int) -> None:
+        rnd = random.Random(i)
+        client = Client(url, auth=accounts[i], verbose=False, analytics_enabled=False, download_files=False)
+        for _ in range(args.per_officer):
+            if time.time() > deadline:
+                break
+            kind = "label" if rnd.random() < args.label_share else "chat"
+            t0 = time.perf_counter()
+            error = None
+            try:
+                act(client, kind, rnd)
+            except Exception as exc:  # every failure is counted, none hidden
+                error = f"{type(exc).__name__}: {exc}"[:200]
+            with lock:
+                results.append((kind, time.perf_counter() - t0, error))
+
+    try:
+        warm = Client(url, auth=accounts[0], verbose=False, analytics_enabled=False, download_files=False)
+        for j in range(args.warm):
+            act(warm, "chat", random.Random(100 + j))
+            act(warm, "label", random.Random(200 + j))
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.officers) as pool:
+            list(pool.map(officer, range(args.officers)))
+        wall = time.perf_counter() - started
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    summary = {"officers": args.officers, "actions": len(results), "wall_s": round(wall, 1),
+               "errors": sum(1 for r in results if r[2]), "by_action": {}}
+    print(f"\n{args.officers} officers, {len(results)} actions in {wall:.1f} s")
+    print(f"{'action':8} {'n':>5} {'p50 s':>8} {'p95 s':>8} {'max s':>8} {'errors':>7}")
+    for kind in ("chat", "label"):
+        ok = [d for k, d, e in results if k == kind and not e]
+        errs = [e for k, _, e in results if k == kind and e]
+        row = {"n": len(ok) + len(errs), "p50_s": round(pct(ok, 0.5), 3), "p95_s": round(pct(ok, 0.95), 3),
+               "max_s": round(max(ok), 3) if ok else None, "errors": len(errs)}
+        summary["by_action"][kind] = row
+        print(f"{kind:8} {row['n']:>5} {row['p50_s']:>8.2f} {row['p95_s']:>8.2f} {row['max_s'] or 0:>8.2f} {len(errs):>7}")
+        for e in errs[:3]:
+            print(f"   error: {e}")
+    if args.json:
+        args.json.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 1 if summary["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
