@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.setup-stamp
 HOME_DIR ?= data
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test check lint types audit bench clean
+.PHONY: setup demo test check lint types audit licenses bench clean
 
 setup: $(STAMP)
 
@@ -32,7 +32,10 @@ types: setup
 audit: setup
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
-check: lint types test audit
+licenses: setup
+	$(BIN)/python scripts/licenses.py --check
+
+check: lint types test audit licenses
 
 bench: setup
 	$(BIN)/python bench/retrieval.py
