@@ -27,7 +27,14 @@ class Support:
 
     @property
     def ok(self) -> bool:
-        return bool(self.specific) and (self.coverage >= 0.25 or len(self.specific) >= 2)
+        # At least one specific noun-like word must match: a shared verb alone ("먹다") proves nothing.
+        nouns = [t for t in self.specific if not _is_predicate(t)]
+        return bool(nouns) and (self.coverage >= 0.34 or len(nouns) >= 2)
+
+
+def _is_predicate(token: str) -> bool:
+    """Kiwi lemmas of verbs and adjectives end in 다 (먹다, 없다); nouns rarely do (바다 aside)."""
+    return len(token) >= 2 and token.endswith("다") and token[-2] != "바"
 
 
 def _tokens(text: str) -> list[str]:
@@ -45,6 +52,8 @@ def support(question: str, passage_texts: Iterable[str]) -> Support:
         seen.update(_tokens(text))
     matched = [t for t in q if t in seen]
     specific = [t for t in matched if t not in GENERIC and not t.isdigit()]
+    # Coverage over the question's content words, predicates counting half.
     content = [t for t in q if t not in GENERIC] or q
-    coverage = len([t for t in content if t in seen]) / len(content)
+    weight = {t: 0.5 if _is_predicate(t) else 1.0 for t in content}
+    coverage = sum(weight[t] for t in content if t in seen) / sum(weight.values())
     return Support(matched, specific, coverage)
