@@ -138,7 +138,7 @@ def test_sigkill_at_random_points_then_rerun_is_consistent(tmp_path: Path):
                 f"신규 고시 {rep}\n제1조(목적) 신규 고시 {rep}의 목적을 정한다.\n", encoding="utf-8")
         gen_before, _ = sqlite_state(home)
         proc = ingest(home, corpus)
-        time.sleep(rng.uniform(0.15, 1.0) * duration)
+        time.sleep(rng.uniform(0.1, 0.85) * duration)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             killed_mid_run += 1
