@@ -59,7 +59,7 @@ class FilteredDense:
                 break
             # the query's neighbourhood is mostly filtered out (filter and topic correlate): widen
             want = min(want * 4, OVERSAMPLE_CAP)
-        if mask is not None and int(mask.sum()) <= BRUTE_MAX:
+        if kw is not None and mask is not None and int(mask.sum()) <= BRUTE_MAX:
             return self._exact(vec, k, filters, db, kw, vs, mask)
         hits = query(vec, k + 10, filters.where())
         return self._passing(hits, filters, db, k)

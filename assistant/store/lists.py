@@ -31,7 +31,9 @@ def barcodes_of(value: Any) -> list[str]:
 
 def insert_structured(c: Any, key: str, records: list[Record]) -> None:
     """Rows of products / product_barcodes / ingredients for a file's list records (same transaction)."""
-    prods, codes, ingrs = [], [], []
+    prods: list[tuple] = []
+    codes: list[tuple[str, str, str]] = []
+    ingrs: list[tuple] = []
     for r in records:
         m = r.metadata
         if r.kind == "hazard-list":

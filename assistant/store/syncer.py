@@ -111,10 +111,10 @@ def sync(index: Index, progress: Callable[[int, int], None] | None = None, force
 
     stamp = KeywordIndex.read_stamp(index.bm25_root)
     if force or stamp is None or stamp.get("generation") != db.generation() or stamp.get("tokenizer") != tok.signature:
-        snap_gen, ids, tokens, kinds, sources, metas = db.corpus_tokens()
-        if any(t is None for t in tokens):  # a writer added records meanwhile: build, but stay stale
+        snap_gen, ids, maybe_tokens, kinds, sources, metas = db.corpus_tokens()
+        if any(t is None for t in maybe_tokens):  # a writer added records meanwhile: build, but stay stale
             snap_gen = -1
-            tokens = [t or [] for t in tokens]
+        tokens = [t or [] for t in maybe_tokens]
         KeywordIndex.build(index.bm25_root, snap_gen, ids, tokens, kinds, sources, metas, tok.signature)
         report["bm25_rebuilt"] = True
     report["generation"] = db.generation()
