@@ -176,6 +176,13 @@ def bad_files(folder: Path) -> dict[str, str]:
     (folder / "broken.json").write_text("{\"I2715\": {\"row\": [", encoding="utf-8")
     (folder / "blank.txt").write_text("\n\n   \n", encoding="utf-8")
     (folder / "image.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    with open(folder / "encrypted.pdf", "wb") as fh:
+        writer.write(fh)
     with zipfile.ZipFile(folder / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as zf:  # 64 MB of zeros in ~64 KB
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("xl/workbook.xml", "<workbook/>")
