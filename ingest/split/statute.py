@@ -40,7 +40,8 @@ _ANNEX = re.compile(r"^(?:■\s*[^\[【]{0,80}?\s*)?[\[【]?\s*(별표|별지)\s
 _ANNEX_REF = re.compile(r"^(?:및|또는|에|의|와|과|부터|내지|에서|를|을|은|는|에\s*따른|참조)(?:\s|$)")
 _DELETED = re.compile(r"^\s*삭\s*제\s*(?:[<(〈\[].*)?$")
 # words that continue a cross-reference ("제5조 및 제6조", "제5조 제1항", "제5조 각 호의", "제5조 단서")
-_CONNECTIVE = re.compile(r"^\s*(?:및|또는|내지|부터|까지|ㆍ|·|,|、|~|제\s*\d|각\s*(?:호|항|목)|본문|단서|전단|후단|제\d+항)")
+_CONNECTIVE = re.compile(r"^\s*(?:및|또는|내지|부터|까지|ㆍ|·|,|、|~|제\s*\d|각\s*(?:호|항|목)|본문|단서|전단|후단|제\d+항"
+                         r"|규정|위반|관련|에\s|에$|의\s)")
 _TOC_LEADER = re.compile(r"[\s.·…‥\-–_]*\d{0,4}\s*")  # "제1조(목적) ········ 3" in a table of contents
 _JOINS_REFERENCE = re.compile(r"^\s*(?:및|또는|내지|부터|까지|ㆍ|·|,|、|~)(?:\s|$)")  # "제5조(정의) 및 제6조에 따라"
 _PARA = re.compile(r"^\s*([①-⑳㉑-㉟])")

@@ -133,12 +133,13 @@ def test_title_falls_back_to_file_name_and_doc_types():
 
 
 def test_no_title_article_heading_and_markdown_headings():
-    text = "# 보세화물 관리에 관한 고시\n## 제1장 총칙\n제1조 이 고시는 보세화물 관리를 정한다.\n제2조 및 제3조에 따른 절차는 별도로 정한다."
+    text = ("# 보세화물 관리에 관한 고시\n## 제1장 총칙\n제1조 이 고시는 보세화물 관리를 정한다.\n"
+            "제2조 및 제3조에 따른 절차는 별도로 정한다.\n제250조 규정에 따른 신고도 같다.")
     recs = statute_records(doc_of(text, "b.md"), "b.md")
     assert [r.locator for r in recs] == ["제1조"]
     assert recs[0].metadata["law"] == "보세화물 관리에 관한 고시"
     assert recs[0].metadata["chapter"] == "제1장 총칙"
-    assert "제2조 및 제3조에 따른" in recs[0].text
+    assert "제2조 및 제3조에 따른" in recs[0].text and "제250조 규정에 따른" in recs[0].text
 
 
 def test_ids_stable_across_runs():
