@@ -47,8 +47,11 @@ _LABEL_KEY = {re.sub(r"\s+", "", w): k for k, words in _TEXT_LABELS.items() for 
 _LABEL = re.compile("(" + "|".join(sorted(
     (r"\s*".join(map(re.escape, w)) for w in _LABEL_KEY), key=len, reverse=True)) + r")\s*[:：]")
 _PREFIX = re.compile(r"^\s*(?:[-•·*○□]\s*|[가-하]\.\s*|\(?\d{1,2}\)\s*|\(\s*)?")
-_HEADING = re.compile(
-    r"^\s*(?:[\[【<]\s*)?(?:지적\s*(?:사항)?\s*(?:번호)?\s*)?(\d{1,3})\s*(?:[.)]|[\]】>])\s*(\S.{0,160})$"
+# A finding heading: "1. 제목", "1) 제목", "[지적사항 1] 제목", "지적 2: 제목", "사례 3. 제목", "제4건 제목".
+_HEADINGS = (
+    ("num", re.compile(r"^\s*(\d{1,3})\s*([.)])\s*(\S.{0,160})$")),
+    ("word", re.compile(r"^\s*[\[【<(〔]?\s*(?:지적\s*사항|지적|사례)\s*(?:번호\s*)?(\d{1,3})\s*([\]】>)〕]?\s*[.:：)]?)\s*(\S.{0,160})$")),
+    ("gun", re.compile(r"^\s*[\[【<(〔]?\s*제\s*(\d{1,3})\s*건\s*([\]】>)〕]?\s*[.:：]?)\s*(\S.{0,160})$")),
 )
 _CONTINUES_CITATION = re.compile(r"^(?![가-하]\.)[^:：]{0,80}?제\s*\d+\s*조")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
@@ -156,16 +159,30 @@ def _is_title(text: str) -> bool:
     return len(t) <= 100 and not re.search(r"(다|요|음|함|됨|임)\s*[.。]?$", t)
 
 
+def _heading(line: str, expected: int, style: tuple[str, str] | None) -> tuple[str, tuple[str, str]] | None:
+    """(title, style) when `line` opens finding number `expected` in the report's heading style."""
+    for name, pattern in _HEADINGS:
+        m = pattern.match(line)
+        if not m or int(m.group(1)) != expected:
+            continue
+        form = (name, re.sub(r"\s+", "", m.group(2)))
+        if (style is None or form == style) and _is_title(m.group(3)) and not _fields(line):
+            return m.group(3).strip(), form
+    return None
+
+
 def finding_records_from_report(doc: Document, source: str, notes: SplitNotes | None = None) -> list[Record]:
     """One record per numbered finding section of a report; cover fields inherited by each finding."""
     lines = _lines(doc)
     cover: dict[str, str] = {}
     sections: list[tuple[int, str, list[tuple[str, int | None]]]] = []
     expected = 1
+    style: tuple[str, str] | None = None  # the first heading's form; later findings must use the same
     for line, page in lines:
-        m = _HEADING.match(line)
-        if m and int(m.group(1)) == expected and _is_title(m.group(2)) and not _field(line):
-            sections.append((expected, m.group(2).strip(), [(line, page)]))
+        head = _heading(line, expected, style)
+        if head:
+            style = head[1]
+            sections.append((expected, head[0], [(line, page)]))
             expected += 1
         elif sections:
             sections[-1][2].append((line, page))

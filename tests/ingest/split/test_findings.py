@@ -155,3 +155,18 @@ def test_report_parser_never_crashes(lines):
     doc = Document(Path("fuzz.pdf"), "fuzz", [Block(line, page=1) for line in lines], {"format": "pdf"})
     recs = finding_records_from_report(doc, "fuzz.pdf")
     assert len({r.id for r in recs}) == len(recs)
+
+
+@pytest.mark.parametrize("h1,h2,sub", [
+    ("[지적사항 1] 보세사 공백", "[지적사항 2] 목록통관 오류", "2. 개선 방안"),
+    ("지적 1: 보세사 공백", "지적 2: 목록통관 오류", "2) 개선 방안"),
+    ("제1건 보세사 공백", "제2건 목록통관 오류", "2. 개선 방안"),
+    ("1. 보세사 공백", "2. 목록통관 오류", "2) 개선 방안"),
+])
+def test_report_heading_styles_and_sub_items(h1, h2, sub):
+    text = f"감사연도: 2023\n{h1}\n가. 현황\n1) 문제\n{sub}\n처분: 주의\n{h2}\n가. 현황\n처분: 시정"
+    doc = Document(Path("r.hwp"), "r", [Block(text)], {"format": "hwp"})
+    recs = finding_records_from_report(doc, "r.hwp")
+    assert [(r.locator, r.title, r.metadata["disposition"]) for r in recs] == [
+        ("지적 1", "보세사 공백", "주의"), ("지적 2", "목록통관 오류", "시정")]
+    assert "개선 방안" in recs[0].text
