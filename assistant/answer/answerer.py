@@ -67,6 +67,13 @@ class Answerer:
         self.temperature = temperature
         self.prompt = prompt or load_prompt("answer")
 
+    def _known(self, token: str) -> bool:
+        """Does any indexed record contain this word? (Keyword channel, no filters.)"""
+        index = getattr(self.retriever, "index", None)
+        if index is None or not hasattr(index, "keyword_search"):
+            return True  # cannot tell: do not penalise
+        return bool(index.keyword_search([token], 1))
+
     @property
     def mode(self) -> str:
         return "none" if self.llm is None else self.llm.mode
@@ -83,7 +90,8 @@ class Answerer:
         question = unicodedata.normalize("NFKC", question).strip()
         hits = self.retriever.search(question, k=self.k, filters=filters) if question else []
         passages = select_passages(hits, n_ctx=self.n_ctx, max_tokens=self.max_tokens)
-        if not passages or not support(question, [p.title + "\n" + p.hit.text for p in passages[:3]]).ok:
+        basis = support(question, [p.title + "\n" + p.hit.text for p in passages[:3]], known=self._known) if passages else None
+        if basis is None or not basis.ok:
             yield NO_BASIS
             yield Answer(question, NO_BASIS, self.mode, False, [], closest=[_citation(p) for p in passages[:3]])
             return

@@ -8,14 +8,18 @@ texts (세관, 물품, 신고 …) counting for little. It is conservative: when
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Words so common in every customs text that matching them alone proves nothing.
 GENERIC = frozenset(
     "세관 관세 관세청 물품 신고 수입 수출 통관 규정 법 법령 조 항 호 경우 것 등 수 때 관련 "
     "하다 되다 있다 없다 알다 어떻다 어떡하다 무엇 뭐 어디 왜 얼마 처리 방법 기준 내용 무슨 사항 대상 여부 가능 "
-    "이 그 저 좀 거 건 우리 오늘 지금 들다 오다 가다 보다 주다 받다 같다 이렇다 그렇다".split()
+    "이 그 저 좀 거 건 우리 오늘 지금 들다 오다 가다 보다 주다 받다 같다 이렇다 그렇다 며칠 몇 언제 누구 얼마나 "
+    "얘기 구체 구체적 조항 정도 꼭 혹시 그냥 다시".split()
 )
 
 
@@ -24,12 +28,18 @@ class Support:
     matched: list[str]
     specific: list[str]
     coverage: float  # share of the question's content tokens found in the passage
+    matched_words: int = 0  # question words (not tokens: a compound counts once) with a specific noun found
+    unknown: list[str] = field(default_factory=list)  # topic nouns the whole index has never seen
 
     @property
     def ok(self) -> bool:
         # At least one specific noun-like word must match: a shared verb alone ("먹다") proves nothing.
         nouns = [t for t in self.specific if not _is_predicate(t)]
-        return bool(nouns) and (self.coverage >= 0.34 or len(nouns) >= 2)
+        if not nouns or not (self.coverage >= 0.34 or len(nouns) >= 2):
+            return False
+        # The question's topic is something no indexed document mentions (초봉, 톤세, 개성공단):
+        # one incidental shared word is not a basis.
+        return not self.unknown or self.matched_words >= 2
 
 
 def _is_predicate(token: str) -> bool:
@@ -43,17 +53,40 @@ def _tokens(text: str) -> list[str]:
     return tokenize(text)
 
 
-def support(question: str, passage_texts: Iterable[str]) -> Support:
+_HANGUL_OR_LATIN = re.compile(r"[가-힣A-Za-z]")
+
+
+@lru_cache(maxsize=4096)
+def _alternatives(token: str) -> frozenset[str]:
+    from assistant.retrieval.query import analyze
+
+    return frozenset(analyze(token).tokens) - {token}
+
+
+def support(question: str, passage_texts: Iterable[str], known: Callable[[str], bool] | None = None) -> Support:
+    """How well the passages cover the question. `known(token)` tells whether the index has the word at all."""
     q = [t for t in dict.fromkeys(_tokens(question)) if len(t) > 0]
     if not q:
         return Support([], [], 0.0)
     seen: set[str] = set()
     for text in passage_texts:
         seen.update(_tokens(text))
-    matched = [t for t in q if t in seen]
+    # A colloquial word counts as found when the rules' word for it is (술 → 주류, 청소년 → 미성년자),
+    # with the same vocabulary the retriever expands queries with.
+    found = {t for t in q if t in seen or not _alternatives(t).isdisjoint(seen)}
+    matched = [t for t in q if t in found]
     specific = [t for t in matched if t not in GENERIC and not t.isdigit()]
     # Coverage over the question's content words, predicates counting half.
     content = [t for t in q if t not in GENERIC] or q
     weight = {t: 0.5 if _is_predicate(t) else 1.0 for t in content}
-    coverage = sum(weight[t] for t in content if t in seen) / sum(weight.values())
-    return Support(matched, specific, coverage)
+    coverage = sum(weight[t] for t in content if t in found) / sum(weight.values())
+    words = [set(_tokens(w)) for w in question.split()]
+    matched_words = sum(1 for w in words if any(t in specific and not _is_predicate(t) for t in w))
+    unknown: list[str] = []
+    if known is not None:
+        for t in content:
+            if t in found or _is_predicate(t) or t.isdigit() or len(t) < 2 or not _HANGUL_OR_LATIN.search(t):
+                continue
+            if not known(t) and not any(known(a) for a in _alternatives(t)):
+                unknown.append(t)
+    return Support(matched, specific, coverage, matched_words, unknown)

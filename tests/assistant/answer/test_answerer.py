@@ -144,3 +144,25 @@ def test_injected_document_does_not_change_extractive_behaviour():
     attacked = Answerer(FakeRetriever([ART96, INJECTION])).ask("여행자 면세 한도는?")
     assert attacked.citations[0].locator == clean.citations[0].locator == "제96조"
     assert "모두 면세입니다" not in attacked.answer.split("\n")[1]  # the first cited line is the real article
+
+
+class VocabIndex:
+    """Keyword channel of a fake index: a word is known when some record contains it."""
+
+    def __init__(self, hits):
+        from assistant.text.korean import tokenize
+
+        self.vocab = {t for h in hits for t in tokenize(h.title + " " + h.text)}
+
+    def keyword_search(self, tokens, k, filters=None):
+        return [("id", 1.0)] if any(t in self.vocab for t in tokens) else []
+
+
+def test_a_question_about_something_no_document_mentions_gets_no_basis():
+    retriever = FakeRetriever([ART96, ART94])
+    retriever.index = VocabIndex([ART96, ART94])
+    # "여행자" is shared, but the topic (초봉 = starting salary) is in no indexed document
+    ans = Answerer(retriever).ask("여행자 통관 담당 공무원 초봉은 얼마야?")
+    assert not ans.grounded and ans.answer == NO_BASIS
+    # the same question shape about an indexed topic is answered
+    assert Answerer(retriever).ask("여행자 휴대품 면세 한도는 얼마야?").grounded
