@@ -42,8 +42,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def run(home: Path, question_files: list[Path]) -> dict:
     from assistant.answer import build_answerer
-    from assistant.retrieval.retriever import build_retriever
     from assistant.retrieval.filters import Filters
+    from assistant.retrieval.retriever import build_retriever
     from assistant.settings import load_settings
 
     settings = load_settings(home, llm={"mode": "none"})

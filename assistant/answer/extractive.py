@@ -84,7 +84,7 @@ def extract(question: str, passages: list[Passage], max_sentences: int = 3) -> t
     for t in q_tokens:
         df = sum(t in ts for ts in token_sets)
         weight[t] = (math.log(1 + n / df) if df else 0.0) * (0.3 if t in GENERIC or t.isdigit() else 1.0)
-    for s, ts in zip(sentences, token_sets):
+    for s, ts in zip(sentences, token_sets, strict=True):
         rank_bonus = 1.5 / s.passage.n  # retrieval already judged the passage: trust its order
         s.score = sum(max((weight[t] for t in w if t in ts), default=0.0) for w in q_words) + rank_bonus - (0.5 if len(s.text) < 15 else 0.0) - 0.02 * s.position
     top = [s for s in sentences if s.passage.n == passages[0].n]

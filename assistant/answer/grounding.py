@@ -9,8 +9,7 @@ texts (세관, 물품, 신고 …) counting for little. It is conservative: when
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 

@@ -43,8 +43,8 @@ def _print_answer(ans, as_json: bool) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from assistant.answer import build_answerer
-    from assistant.retrieval.retriever import build_retriever
     from assistant.retrieval.filters import Filters
+    from assistant.retrieval.retriever import build_retriever
     from assistant.settings import load_settings
 
     settings = load_settings(args.home)
