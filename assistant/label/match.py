@@ -339,9 +339,12 @@ def _ingredient_match(term: Term, score: float, words: list[OcrWord]) -> Match:
     # (Tesseract's CJK confidences run low); a fuzzy read needs INGREDIENT_CONF.
     # Tesseract gives mixed digit/letter words ("2,4-Dinitrophenol,") low confidence even when read
     # perfectly; an exact read of a very long name cannot be an accident, so it needs none.
+    # Han/kana: three specific characters in a row are a name, not noise (and chi_sim/jpn confidences run
+    # low on phone photos even for clean reads).
     latin = term.script in ("latin", "mixed")
-    exact_long = score >= 100 and len(term.key) >= (6 if latin else 4)
-    exact_very_long = score >= 100 and len(term.key) >= (10 if latin else 5)
+    exact_long = score >= 100 and len(term.key) >= (6 if latin else 3)
+    very_long = 10 if latin else 3 if term.script in ("han", "kana") else 5
+    exact_very_long = score >= 100 and len(term.key) >= very_long
     need = 0.0 if exact_very_long else INGREDIENT_CONF_EXACT if exact_long else INGREDIENT_CONF
     strong = conf is None or conf >= need  # None: text given directly, not read by OCR
     what = "반입차단 성분" if term.origin == "ingredient-list" else "위해식품 검출 성분"

@@ -1,10 +1,10 @@
 """OCR with Tesseract (문자 인식), keeping per-word confidences.
 
 Tesseract runs as a subprocess with TSV output, the image piped through stdin. Languages are split
-into two passes: Hangul+Latin (`kor+eng`) and Chinese/Japanese (`chi_sim+jpn`). By default
-("adaptive") the CJK pass runs only over the lines the first pass read with low confidence (that is
-what CJK text looks like to kor+eng); "parallel" runs both on the whole image at once (one process per
-core). A single `kor+eng+chi_sim+chi_tra+jpn` pass costs about twice the time and reads no better. `OMP_THREAD_LIMIT=1` is set for each process: left unset,
+into passes: Hangul+Latin (`kor+eng`), then `chi_sim` and `jpn` separately (combined, the Japanese
+model leaks its glyphs into Chinese words: 育亨宾 read as 育享実). By default ("adaptive") the CJK passes
+run, in parallel, only over the rows the first pass read with low confidence (that is what CJK text
+looks like to kor+eng); "parallel" runs all passes on the whole image at once. A single `kor+eng+chi_sim+chi_tra+jpn` pass costs about twice the time and reads no better. `OMP_THREAD_LIMIT=1` is set for each process: left unset,
 Tesseract's OpenMP threads fight each other and run about 3× slower.
 
 `chi_tra` is used only when `chi_sim` is not configured: the `jpn` model reads traditional forms and
@@ -122,16 +122,14 @@ def parse_tsv(tsv: str) -> list[OcrWord]:
 
 
 def split_passes(languages: list[str]) -> list[str]:
-    """['kor','eng','chi_sim','chi_tra','jpn'] -> ['kor+eng', 'chi_sim+jpn']."""
+    """['kor','eng','chi_sim','chi_tra','jpn'] -> ['kor+eng', 'chi_sim', 'jpn']."""
     first = [lang for lang in languages if lang in ("kor", "eng")]
     cjk = [lang for lang in languages if lang in ("chi_sim", "jpn")]
     if "chi_tra" in languages and "chi_sim" not in languages:
         cjk.insert(0, "chi_tra")
     rest = [lang for lang in languages if lang not in ("kor", "eng", "chi_sim", "chi_tra", "jpn")]
     passes = ["+".join(first + rest)] if first or rest else []
-    if cjk:
-        passes.append("+".join(cjk))
-    return passes
+    return passes + cjk  # one pass per CJK model: chi_sim+jpn together lets Japanese glyphs into Chinese words
 
 
 class TesseractOCR:
@@ -208,11 +206,12 @@ class TesseractOCR:
         else:  # nothing read at all: try the CJK models on the whole image
             x0 = y0 = 0
             crop = img
-        second = self._run(self._encode(crop), self.passes[1])
-        for w in second.words:
-            w.left += x0
-            w.top += y0
-        result.passes.append(second)
+        data = self._encode(crop)
+        for second in [f.result() for f in [self._pool.submit(self._run, data, langs) for langs in self.passes[1:]]]:
+            for w in second.words:
+                w.left += x0
+                w.top += y0
+            result.passes.append(second)
         result.info["cjk_pass"] = f"{crop.width}x{crop.height}"
         return result
 

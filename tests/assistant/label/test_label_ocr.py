@@ -27,7 +27,7 @@ def label(lines: list[tuple[str, str, int]], size=(1000, 420), bg="white", fg="b
 
 
 def test_split_passes():
-    assert split_passes(["kor", "eng", "chi_sim", "chi_tra", "jpn"]) == ["kor+eng", "chi_sim+jpn"]
+    assert split_passes(["kor", "eng", "chi_sim", "chi_tra", "jpn"]) == ["kor+eng", "chi_sim", "jpn"]
     assert split_passes(["eng"]) == ["eng"]
 
 
@@ -52,7 +52,7 @@ def test_reads_korean_and_english_with_confidences():
 def test_reads_chinese_in_the_cjk_pass():
     img = label([("成分: 西布曲明, 维生素C", CJK, 2)])
     result = TesseractOCR(["kor", "eng", "chi_sim", "jpn"]).read(preprocess(img)[0])
-    assert [p.langs for p in result.passes] == ["kor+eng", "chi_sim+jpn"]
+    assert [p.langs for p in result.passes] == ["kor+eng", "chi_sim", "jpn"]
     assert "西布曲明" in result.text.replace(" ", "")
 
 
