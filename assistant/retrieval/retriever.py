@@ -2,7 +2,8 @@
 
 One search:
 1. analyse the query (`query.py`): tokens + synonyms, explicit articles ("94조"), laws named;
-2. the Index's two channels, each with the filters applied inside (`settings.retrieval.candidates` each);
+2. the Index's two channels, each with the filters applied inside (`settings.retrieval.candidates` each;
+   with the built-in hashed embedder the dense channel is a fallback, see HASHED_DENSE_SCALE);
 3. two small extra rankings over the same candidates, fused with the channels by weighted RRF:
    - article: records whose article is the one the query names (in the law it names, if any),
    - law: candidates from the law the query names;
@@ -34,8 +35,10 @@ WEIGHT_ARTICLE = 2.0  # the article the officer named outranks everything else
 WEIGHT_LAW = 0.5
 ARTICLE_CANDIDATES = 20
 # The built-in hashed n-gram embedder matches spelling, not meaning: on the benchmark questions it
-# lowered recall@1 at equal weight (0.76 → 0.70 on 180 questions), so with no embedding model it only breaks ties
-# and answers queries the keyword channel cannot (weight × 0.1).
+# lowered recall@1 at equal weight (0.76 → 0.70 on 180 questions) and at 0.1× weight changed no ranking
+# while costing most of the query time (filtered Chroma queries). So with no embedding model the dense
+# channel is a fallback: queried only when the keyword channel returns fewer than k records
+# (misspellings, words outside the vocabulary), at 0.1× weight. A configured model gets full weight.
 HASHED_DENSE_SCALE = 0.1
 
 __all__ = ["Hit", "Retriever", "build_retriever"]
@@ -55,7 +58,7 @@ class Retriever:
         if not query or not query.strip():
             return []
         q = analyze(query, self._law_names())
-        fused, records = self._fused(q, filters)
+        fused, records = self._fused(q, filters, k)
         hits = self._merge(fused, records)
         if self.reranker is not None and hits:
             from assistant.retrieval.rerank import rerank
@@ -64,7 +67,7 @@ class Retriever:
         return hits[:k]
 
     def dense_weight(self) -> float:
-        """settings.retrieval.weight_dense, scaled down for the built-in hashed embedder (see module doc)."""
+        """settings.retrieval.weight_dense, scaled down for the built-in hashed embedder (see HASHED_DENSE_SCALE)."""
         w = self.settings.retrieval.weight_dense
         return w * HASHED_DENSE_SCALE if not self.settings.embedding.model else w
 
@@ -81,12 +84,14 @@ class Retriever:
             self._laws = cached
         return cached[1]
 
-    def _fused(self, q: Query, filters: Filters | None) -> tuple[list[tuple[str, float]], dict[str, Record]]:
+    def _fused(self, q: Query, filters: Filters | None, k: int) -> tuple[list[tuple[str, float]], dict[str, Record]]:
         cfg = self.settings.retrieval
         n = cfg.candidates
         keyword = [i for i, _ in self.index.keyword_search(q.tokens, n, filters)] if q.tokens else []
         w_dense = self.dense_weight()
-        dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if w_dense > 0 else []
+        # the hashed embedder only fills in when the keyword channel finds fewer than k records
+        use_dense = w_dense > 0 and (bool(self.settings.embedding.model) or len(keyword) < k)
+        dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if use_dense else []
         named = self._named_articles(q, filters)
         ids = list(dict.fromkeys(keyword + dense + named))
         records = {r.id: r for r in self.index.get(ids)} if ids else {}

@@ -41,7 +41,7 @@ def test_named_law_prefers_that_law(fake_index):
 
 
 def test_filters_reach_both_channels_and_results(fake_index):
-    r = make(fake_index)
+    r = Retriever(fake_index, Settings(embedding={"model": "/models/some-sentence-model"}))
     f = Filters(kinds=["finding"], year_from=2023)
     hits = r.search("보세사 공백 방치 특송 목록통관", k=5, filters=f)
     assert [h.locator for h in hits] == ["지적 2"]
@@ -64,6 +64,14 @@ def test_safety_net_drops_records_a_channel_let_through(fake_index):
     leaky = Leaky(list(fake_index.records.values()))
     hits = Retriever(leaky, Settings()).search("보세사 방치 사례", k=10, filters=Filters.for_role("officer"))
     assert all(h.kind != "finding" for h in hits)
+
+
+def test_hashed_dense_channel_is_a_fallback(fake_index):
+    r = make(fake_index)  # no embedding model: the built-in hashed embedder
+    r.search("보세구역 반입 신고", k=3)
+    assert not any(c[0] == "vector" for c in fake_index.calls)  # keyword found enough
+    hits = r.search("xyzzy 보세구엯", k=20)  # the keyword channel finds fewer than k
+    assert ("vector", None) in fake_index.calls and len(hits) > 5
 
 
 def test_dense_weight_zero_skips_the_vector_channel(fake_index):
