@@ -86,12 +86,13 @@ def discover(paths: Iterable[str | Path], missing: list[Path] | None = None) -> 
     return targets
 
 
-def folder_kind(path: Path, root: Path) -> str | None:
-    """The kind implied by the nearest enclosing folder name (corpora/hazard_lists → hazard-list)."""
-    parents = [p for p in path.parents if p == root or root in p.parents] or [path.parent]
-    if root.is_dir() and root not in parents:
-        parents.append(root)
-    for parent in parents:
+def folder_kind(path: Path, root: Path | None = None) -> str | None:
+    """The kind implied by the nearest enclosing folder name (corpora/hazard_lists → hazard-list).
+
+    Every ancestor counts, not only those under the PATH given: `python -m ingest corpora/audit_findings/2024`
+    still knows it is reading findings.
+    """
+    for parent in path.parents:
         kind = FOLDER_KINDS.get(parent.name.lower())
         if kind:
             return kind

@@ -96,7 +96,8 @@ def test_discover_skips_hidden_readme_lock_and_unsupported(corpus: Path):
     assert names == ["blocked.json", "findings.csv", "i2715.json", "관세법_샘플.txt"]
     kinds = {t.path.name: t.folder_kind for t in discover([corpus])}
     assert kinds["findings.csv"] == "finding" and kinds["관세법_샘플.txt"] == "regulation"
-    assert folder_kind(corpus / "x" / "a.txt", corpus) is None
+    assert folder_kind(corpus / "x" / "a.txt") is None
+    assert folder_kind(corpus / "audit_findings" / "2024" / "a.pdf") == "finding"
 
 
 def test_first_run_counts_by_kind(index, corpus: Path):
