@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from assistant.store.keyword import KeywordIndex
+from assistant.store.vectors import kind_slug
 
 if TYPE_CHECKING:
     from assistant.store.index import Index
@@ -95,6 +96,12 @@ def check(index: Index) -> dict[str, Any]:
         if vset - idset:
             problem("chroma_orphans", "벡터 저장소에 삭제된 레코드가 남아 있습니다", "Deleted records left in Chroma",
                     list(vset - idset))
+        kind_of = db.kinds_by_id()
+        wrong = [rid for slug, ids in vs.ids_by_kind().items() for rid in ids
+                 if rid in kind_of and kind_slug(kind_of[rid]) != slug]
+        if wrong:
+            problem("chroma_wrong_kind", "다른 종류의 벡터 컬렉션에 들어간 레코드가 있습니다",
+                    "Records stored in another kind's vector collection", wrong)
         others = vs.other_collections()
         if others:
             problem("chroma_old_collections", f"다른 임베더의 컬렉션이 남아 있습니다: {', '.join(others)}",

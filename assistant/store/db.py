@@ -252,6 +252,10 @@ class Database:
     def counts(self) -> dict[str, int]:
         return {k: int(n) for k, n in self.query("SELECT kind, COUNT(*) FROM records GROUP BY kind")}
 
+    def kinds_by_id(self) -> dict[str, str]:
+        """id -> kind in rowid order."""
+        return dict(self.query("SELECT id, kind FROM records ORDER BY rowid"))
+
     def record_ids(self) -> list[str]:
         return [r[0] for r in self.query("SELECT id FROM records ORDER BY rowid")]
 

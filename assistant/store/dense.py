@@ -2,7 +2,8 @@
 
 Chroma's `where` clauses cost time in proportion to the records they match (30-80 ms at 10k on
 this machine, ~10x that at 100k), while an unfiltered HNSW query costs 1-5 ms even for 1,000
-neighbours. So, with filters:
+neighbours. Vectors live in one collection per kind (see vectors.py), so a filter on kinds only (the officer
+role, `--kind`) just searches the allowed kinds' collections: exact, no `where`. Other filters:
 1. estimate the allowed fraction p from the keyword snapshot's cached filter mask; when
    1.5*(k+10)/p neighbours are few enough (<= OVERSAMPLE_CAP), ask Chroma for that many unfiltered
    and keep the first k that pass `Filters.matches` on their SQLite rows (widening 4x, up to the
@@ -19,9 +20,12 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from assistant.records import KINDS
 
 if TYPE_CHECKING:
     from assistant.retrieval.filters import Filters
@@ -33,7 +37,7 @@ OVERSAMPLE_CAP = 2000
 BRUTE_MAX = 20000
 CACHE_ENTRIES = 4
 
-Query = Callable[[Any, int, "dict[str, Any] | None"], "list[tuple[str, float]]"]
+Query = Callable[[Any, int, "dict[str, Any] | None", "list[str] | None"], "list[tuple[str, float]]"]
 
 
 class FilteredDense:
@@ -45,13 +49,20 @@ class FilteredDense:
 
     def search(self, vec: np.ndarray, k: int, filters: Filters, query: Query, db: Database,
                kw: KeywordIndex | None, vs: VectorStore) -> list[tuple[str, float]]:
+        kinds = filters.allowed_kinds(KINDS) if (filters.kinds or filters.exclude_kinds) else None
+        if replace(filters, kinds=None, exclude_kinds=None).is_empty():
+            # kinds only (role, --kind): the allowed kinds' collections answer exactly
+            return self._passing(query(vec, k + 10, None, kinds), filters, db, k)
         mask = kw.mask(filters) if kw is not None and len(kw) else None
-        p = float(mask.mean()) if mask is not None else 1.0
-        if p == 0.0 and mask is not None and len(mask):
-            p = 1.0 / len(mask)  # the snapshot may lag behind: still look
+        p = 1.0
+        if mask is not None and kw is not None:
+            share = float(np.isin(kw.kinds, kinds).mean()) if kinds is not None else 1.0
+            p = float(mask.mean()) / share if share else 0.0
+            if p == 0.0:
+                p = 1.0 / len(mask)  # the snapshot may lag behind: still look
         want = math.ceil(1.5 * (k + 10) / p)
         while want <= OVERSAMPLE_CAP:
-            hits = query(vec, want, None)
+            hits = query(vec, want, None, kinds)
             out = self._passing(hits, filters, db, k)
             if len(out) >= k or len(hits) < want:  # enough, or we saw the whole collection
                 return out
@@ -60,8 +71,8 @@ class FilteredDense:
             # the query's neighbourhood is mostly filtered out (filter and topic correlate): widen
             want = min(want * 4, OVERSAMPLE_CAP)
         if kw is not None and mask is not None and int(mask.sum()) <= BRUTE_MAX:
-            return self._exact(vec, k, filters, db, kw, vs, mask)
-        hits = query(vec, k + 10, filters.where())
+            return self._exact(vec, k, filters, db, kw, vs, mask, kinds)
+        hits = query(vec, k + 10, filters.where(), kinds)
         return self._passing(hits, filters, db, k)
 
     @staticmethod
@@ -72,12 +83,12 @@ class FilteredDense:
         return [h for h in hits if h[0] in rows and filters.matches(*rows[h[0]])][:k]
 
     def _exact(self, vec: np.ndarray, k: int, filters: Filters, db: Database, kw: KeywordIndex,
-               vs: VectorStore, mask: np.ndarray) -> list[tuple[str, float]]:
+               vs: VectorStore, mask: np.ndarray, kinds: list[str] | None) -> list[tuple[str, float]]:
         key = (str(kw.directory), vs.name, repr(filters))
         cached = self._subsets.get(key)
         if cached is None:
             ids = [kw.ids[i] for i in np.flatnonzero(mask)]
-            got_ids, matrix = vs.embeddings(ids)
+            got_ids, matrix = vs.embeddings(ids, kinds)
             cached = (got_ids, matrix)
             self._subsets[key] = cached
             while len(self._subsets) > CACHE_ENTRIES:

@@ -240,14 +240,15 @@ class Index:
             return self._existing(self._chroma_query(vec, k + 10, None), k)
         return self._dense.search(vec, k, filters, self._chroma_query, self.db, self._kw, self.vectors())
 
-    def _chroma_query(self, vec: Any, n: int, where: dict | None) -> list[tuple[str, float]]:
+    def _chroma_query(self, vec: Any, n: int, where: dict | None, kinds: list[str] | None = None
+                      ) -> list[tuple[str, float]]:
         try:
-            return self.vectors().query(vec, n, where)
+            return self.vectors().query(vec, n, where, kinds)
         except Exception as exc:
             if type(exc).__name__ == "ConfigError":
                 raise
             # another process is writing the local store right now: reopen and ask once more
-            return self.vectors(reopen=True).query(vec, n, where)
+            return self.vectors(reopen=True).query(vec, n, where, kinds)
 
     def _existing(self, hits: list[tuple[str, float]], k: int) -> list[tuple[str, float]]:
         if not hits:

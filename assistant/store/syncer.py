@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.store.keyword import KeywordIndex
+from assistant.store.vectors import kind_slug
 
 if TYPE_CHECKING:
     from assistant.store.index import Index
@@ -50,16 +51,20 @@ def sync(index: Index, progress: Callable[[int, int], None] | None = None, force
 
     vs = index.vectors()
     stamp_key = index.vector_stamp_key()
-    db_ids: list[str] | None = None
     to_embed: list[str] = []
-    orphans: list[str] = []
+    misplaced: dict[str, list[str]] = {}  # kind collection -> ids to delete there (orphans, wrong kind)
     n_records = sum(db.counts().values())
     if force or db.meta(stamp_key) != str(gen) or vs.count() != n_records:
-        db_ids = db.record_ids()
-        in_chroma = set(vs.ids())
-        id_set = set(db_ids)
-        to_embed = [i for i in db_ids if i not in in_chroma]
-        orphans = [i for i in in_chroma if i not in id_set]
+        kind_of = db.kinds_by_id()
+        placed: set[str] = set()
+        for slug, ids in vs.ids_by_kind().items():
+            for rid in ids:
+                kind = kind_of.get(rid)
+                if kind is not None and kind_slug(kind) == slug and rid not in placed:
+                    placed.add(rid)
+                else:
+                    misplaced.setdefault(slug, []).append(rid)
+        to_embed = [rid for rid in kind_of if rid not in placed]
     total = len(need_tokens) + len(to_embed)
     done = 0
     if progress:
@@ -101,9 +106,9 @@ def sync(index: Index, progress: Callable[[int, int], None] | None = None, force
         if progress:
             progress(done, total)
     flush()
-    if orphans:
-        vs.delete(orphans)
-        report["vectors_deleted"] = len(orphans)
+    for slug, ids in misplaced.items():
+        vs.delete_from(slug, ids)
+        report["vectors_deleted"] += len(ids)
     db.set_meta(stamp_key, str(gen))
     for name in vs.other_collections():
         vs.drop(name)

@@ -199,3 +199,16 @@ def test_three_dense_filter_paths_agree(home, monkeypatch):
     for a, b in zip(exact, where, strict=True):
         assert abs(a[1] - b[1]) < 1e-4
     assert {r.metadata["year"] for r in idx.get(ids(exact))} == {2020, 2021}
+
+
+def test_vectors_are_partitioned_by_kind(home):
+    idx = make_index(home)
+    idx.replace_source(row("/d/관세법_샘플.txt"), regulation_records())
+    idx.replace_source(row("/d/감사사례.csv", "finding"), finding_records())
+    idx.sync()
+    by_kind = idx.vectors().ids_by_kind()
+    assert sorted(by_kind) == ["finding", "regulation"]
+    assert len(by_kind["finding"]) == 3 and len(by_kind["regulation"]) == 5
+    # a query that matches findings best still fills k with allowed kinds for an officer
+    hits = idx.vector_search("여행자 휴대품 면세 처리 부적정 사례", 4, Filters.for_role("officer"))
+    assert len(hits) == 4 and {r.kind for r in idx.get([h[0] for h in hits])} == {"regulation"}

@@ -95,7 +95,7 @@ def test_embedder_change_reembeds_into_a_new_collection(home):
     idx2 = make_index(home, embedder=HashedEmbedder(dim=128))
     assert idx2.is_stale()
     out = idx2.sync()
-    assert out["embedded"] == 5 and out["collections_dropped"] == [old_name]
+    assert out["embedded"] == 5 and out["collections_dropped"] == [f"{old_name}.regulation"]
     assert idx2.vectors().name != old_name and idx2.vectors().count() == 5
     assert idx2.vector_search("과태료 신고 기한", 1)[0][0] == regulation_records()[4].id
     assert idx2.check()["consistent"]
@@ -187,3 +187,14 @@ def test_stale_pointer_temp_files_are_swept(synced, home):
     (home / "bm25" / ".CURRENT-dead").write_text("g1-x", encoding="utf-8")
     synced.sync(force=True)
     assert sorted(p.name for p in (home / "bm25").iterdir() if not p.is_dir()) == ["CURRENT"]
+
+
+def test_vector_in_the_wrong_kind_collection_is_moved(synced):
+    reg = regulation_records()[0]
+    vs = synced.vectors()
+    vec = synced.embedder.embed_documents([reg.text])
+    vs.add([reg.id], vec, [{"kind": "finding", "source": reg.source}])  # lands in the finding collection
+    report = synced.check()
+    assert {"chroma_wrong_kind", "chroma_duplicates"} <= _codes(report)
+    assert synced.repair()["after"]["consistent"]
+    assert reg.id not in synced.vectors().ids_by_kind()["finding"]
