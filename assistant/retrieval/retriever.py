@@ -3,7 +3,7 @@
 One search:
 1. analyse the query (`query.py`): tokens + synonyms, explicit articles ("94조"), laws named;
 2. the Index's two channels, each with the filters applied inside (`settings.retrieval.candidates` each;
-   with the built-in hashed embedder the dense channel is a fallback, see HASHED_DENSE_SCALE);
+   the built-in hashed embedder's channel is down-weighted, see HASHED_DENSE_SCALE);
 3. two small extra rankings over the same candidates, fused with the channels by weighted RRF:
    - article: records whose article is the one the query names (in the law it names, if any),
    - law: candidates from the law the query names;
@@ -35,10 +35,9 @@ WEIGHT_ARTICLE = 2.0  # the article the officer named outranks everything else
 WEIGHT_LAW = 0.5
 ARTICLE_CANDIDATES = 20
 # The built-in hashed n-gram embedder matches spelling, not meaning: on the benchmark questions it
-# lowered recall@1 at equal weight (0.76 → 0.70 on 180 questions) and at 0.1× weight changed no ranking
-# while costing most of the query time (filtered Chroma queries). So with no embedding model the dense
-# channel is a fallback: queried only when the keyword channel returns fewer than k records
-# (misspellings, words outside the vocabulary), at 0.1× weight. A configured model gets full weight.
+# lowered recall@1 at equal weight (0.76 → 0.70 on 180 questions), while at 0.1× weight it breaks ties
+# usefully (regulations R@1 0.778 → 0.806, findings 0.900 → 0.925 against keyword-only) and answers
+# queries the keyword channel cannot (misspellings, unknown words). A configured model gets full weight.
 HASHED_DENSE_SCALE = 0.1
 
 __all__ = ["Hit", "Retriever", "build_retriever"]
@@ -89,9 +88,7 @@ class Retriever:
         n = cfg.candidates
         keyword = [i for i, _ in self.index.keyword_search(q.tokens, n, filters)] if q.tokens else []
         w_dense = self.dense_weight()
-        # the hashed embedder only fills in when the keyword channel finds fewer than k records
-        use_dense = w_dense > 0 and (bool(self.settings.embedding.model) or len(keyword) < k)
-        dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if use_dense else []
+        dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if w_dense > 0 else []
         named = self._named_articles(q, filters)
         ids = list(dict.fromkeys(keyword + dense + named))
         records = {r.id: r for r in self.index.get(ids)} if ids else {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
@@ -66,12 +68,13 @@ def test_safety_net_drops_records_a_channel_let_through(fake_index):
     assert all(h.kind != "finding" for h in hits)
 
 
-def test_hashed_dense_channel_is_a_fallback(fake_index):
-    r = make(fake_index)  # no embedding model: the built-in hashed embedder
-    r.search("보세구역 반입 신고", k=3)
-    assert not any(c[0] == "vector" for c in fake_index.calls)  # keyword found enough
-    hits = r.search("xyzzy 보세구엯", k=20)  # the keyword channel finds fewer than k
-    assert ("vector", None) in fake_index.calls and len(hits) > 5
+def test_hashed_dense_channel_is_down_weighted(fake_index):
+    assert make(fake_index).dense_weight() == pytest.approx(0.1)
+    with_model = Retriever(fake_index, Settings(embedding={"model": "/models/x"}, retrieval={"weight_dense": 0.7}))
+    assert with_model.dense_weight() == pytest.approx(0.7)
+    # misspelt words the keyword channel cannot match are still found through the dense channel
+    hits = make(fake_index).search("보세구엯 반입싱고", k=3)
+    assert hits and ("vector", None) in fake_index.calls
 
 
 def test_dense_weight_zero_skips_the_vector_channel(fake_index):
