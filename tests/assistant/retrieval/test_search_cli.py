@@ -99,3 +99,22 @@ def test_help_does_not_import_heavy_libraries():
     assert out.returncode == 0, out.stderr
     assert "search" in out.stdout  # the help text listed the command
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_search_never_opens_a_network_connection(indexed_home, capsys, monkeypatch):
+    import socket
+
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost") and not host.startswith("/"):
+            attempts.append(address)
+            raise OSError("network disabled in this test")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    code, out = run_cli(capsys, "--home", str(indexed_home), "search", "보세구역 반입 신고", "--json")
+    assert code == 0 and json.loads(out)["results"]
+    assert attempts == []
