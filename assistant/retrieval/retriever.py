@@ -85,7 +85,7 @@ class Retriever:
 
     def _fused(self, q: Query, filters: Filters | None, k: int) -> tuple[list[tuple[str, float]], dict[str, Record]]:
         cfg = self.settings.retrieval
-        n = cfg.candidates
+        n = max(cfg.candidates, k)  # per channel, before fusion
         keyword = [i for i, _ in self.index.keyword_search(q.tokens, n, filters)] if q.tokens else []
         w_dense = self.dense_weight()
         dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if w_dense > 0 else []

@@ -104,3 +104,8 @@ def test_named_article_inside_named_law_is_not_crowded_out(sample_records):
     retriever = Retriever(index, Settings(retrieval={"candidates": 5, "weight_dense": 0.0}))
     hits = retriever.search("수입식품법 20조 수입식품", k=3)
     assert (hits[0].source, hits[0].locator) == ("수입식품안전관리_특별법_샘플.txt", "제20조")
+
+
+def test_k_larger_than_the_candidate_pool(fake_index):
+    hits = make(fake_index, candidates=2).search("관세 신고 보세 면제", k=6)
+    assert len(hits) >= 5
