@@ -14,8 +14,9 @@ Pipeline for one text:
    특+송+물품 → `특송`, `물품`, `특송물품` (single syllables are glued: Kiwi splits unknown words so).
    A number followed directly by a unit noun yields `6`, `병` and `6병`.
 
-Deliberate simplifications: "5조" is read as an article even in "5조 원" only when no 원/달러 follows;
-호 needs its 제 prefix ("2호" alone is ambiguous). One Kiwi per process, guarded by a lock.
+Deliberate simplifications: "5조" is read as an article unless 원/달러/억/만/천 follows ("5조 원" is
+five trillion won); 호 needs its 제 prefix ("2호" alone is ambiguous); a number and a Korean unit join
+only when written together ("6병", not "6 병"). One Kiwi per process, guarded by a lock.
 
 >>> tokenize("관세법에서 정한 제10조의 2")
 ['제10조의2', '관세', '관세법', '정하다']
