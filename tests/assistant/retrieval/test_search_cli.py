@@ -118,3 +118,14 @@ def test_search_never_opens_a_network_connection(indexed_home, capsys, monkeypat
     code, out = run_cli(capsys, "--home", str(indexed_home), "search", "보세구역 반입 신고", "--json")
     assert code == 0 and json.loads(out)["results"]
     assert attempts == []
+
+
+def test_eval_command_scores_a_question_file(indexed_home, capsys, tmp_path):
+    qfile = tmp_path / "regulations.jsonl"
+    rows = [{"id": "q1", "question": "여행자가 들고 온 술 면세 한도", "source": "관세법_샘플.txt", "locator": "제96조"},
+            {"id": "q2", "question": "보세구역에 물건 넣을 때 신고", "source": "관세법_샘플.txt", "locator": "제157조"}]
+    qfile.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    code, out = run_cli(capsys, "--home", str(indexed_home), "eval", "--questions", str(qfile), "--json")
+    assert code == 0
+    (report,) = json.loads(out)
+    assert report["questions"] == 2 and report["recall@5"] == 1.0 and report["p50_ms"] is not None
