@@ -103,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-officer", type=int, default=8, help="actions per officer")
     ap.add_argument("--label-share", type=float, default=0.3, help="share of actions that are label checks")
     ap.add_argument("--time-limit", type=float, default=600, help="stop starting new actions after this many s")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean pause between an officer's actions in s (uniform 0.5x-1.5x; 0 = back-to-back)")
     ap.add_argument("--warm", type=int, default=2, help="untimed warm-up actions of each kind before the run")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = ap.parse_args(argv)
@@ -141,12 +143,26 @@ def main(argv: list[str] | None = None) -> int:
         else:
             client.predict(rnd.choice(questions), api_name="/ask")
 
+    def connect(account: tuple[str, str]) -> Client:
+        return Client(url, auth=account, verbose=False, analytics_enabled=False, download_files=False,
+                      httpx_kwargs={"timeout": 120})
+
     def officer(i: int) -> None:
         rnd = random.Random(i)
-        client = Client(url, auth=accounts[i], verbose=False, analytics_enabled=False, download_files=False)
+        t0 = time.perf_counter()
+        try:
+            client = connect(accounts[i])
+        except Exception as exc:
+            with lock:
+                results.append(("login", time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"[:200]))
+            return
+        with lock:
+            results.append(("login", time.perf_counter() - t0, None))
         for _ in range(args.per_officer):
             if time.time() > deadline:
                 break
+            if args.think:
+                time.sleep(rnd.uniform(0.5, 1.5) * args.think)
             kind = "label" if rnd.random() < args.label_share else "chat"
             t0 = time.perf_counter()
             error = None
@@ -158,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
                 results.append((kind, time.perf_counter() - t0, error))
 
     try:
-        warm = Client(url, auth=accounts[0], verbose=False, analytics_enabled=False, download_files=False)
+        warm = connect(accounts[0])
         for j in range(args.warm):
             act(warm, "chat", random.Random(100 + j))
             act(warm, "label", random.Random(200 + j))
@@ -171,11 +187,12 @@ def main(argv: list[str] | None = None) -> int:
             proc.terminate()
             proc.wait(timeout=30)
 
-    summary = {"officers": args.officers, "actions": len(results), "wall_s": round(wall, 1),
+    summary = {"officers": args.officers, "think_s": args.think, "label_share": args.label_share, "actions": len(results), "wall_s": round(wall, 1),
                "errors": sum(1 for r in results if r[2]), "by_action": {}}
-    print(f"\n{args.officers} officers, {len(results)} actions in {wall:.1f} s")
+    print(f"\n{args.officers} officers, think {args.think:g} s, label share {args.label_share:g}: "
+          f"{len(results)} actions in {wall:.1f} s")
     print(f"{'action':8} {'n':>5} {'p50 s':>8} {'p95 s':>8} {'max s':>8} {'errors':>7}")
-    for kind in ("chat", "label"):
+    for kind in ("login", "chat", "label"):
         ok = [d for k, d, e in results if k == kind and not e]
         errs = [e for k, _, e in results if k == kind and e]
         row = {"n": len(ok) + len(errs), "p50_s": round(pct(ok, 0.5), 3), "p95_s": round(pct(ok, 0.95), 3),

@@ -5,6 +5,7 @@ entries, the OCR text with matched words highlighted, the legal basis linked to 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from assistant.ui.render import article_markdown, highlight, verdict_badge
 from assistant.ui.session import get_caller, user_errors
 from assistant.ui.uploads import IMAGE_TYPES, check_upload, sha256_file
 
+# OCR is CPU-bound (one Tesseract process per photo pass): about one check per core at a time.
+LABEL_CONCURRENCY = int(os.environ.get("ASSISTANT_LABEL_CONCURRENCY", "2"))
 MATCH_KEYS = ("kind", "name", "canonical", "score", "evidence", "source", "locator")
 
 
@@ -120,6 +123,6 @@ def build_label_tab(services: Any, lang: str, viewer: Any, sidebar: Any, public_
             ocr = gr.HTML(elem_id="ocr-text")
     check_btn.click(h.check, [files, camera], [badge, summary, matches, ocr, basis, state],
                     api_name="check_label" if public_api else None,
-                    api_visibility="public" if public_api else "private", concurrency_limit=2, concurrency_id="label")
+                    api_visibility="public" if public_api else "private", concurrency_limit=LABEL_CONCURRENCY, concurrency_id="label")
     basis.input(h.open_basis, [basis, state], [viewer, sidebar], api_visibility="private")
     return {"handlers": h}

@@ -20,7 +20,7 @@ def verdict_badge(verdict: str, lang: str, as_of: str = "", message: str = "") -
     if verdict not in ("hazard", "review") and as_of:
         label += f" ({t('as_of', lang)} {as_of})"
     note = t("no_match_note", lang) if verdict not in ("hazard", "review") else ""
-    notes = [x for x in (message, note) if x]
+    notes = [x for x in (message, note) if x and not label.startswith(x.split(" (")[0])]
     extra = "".join(f"<div class='verdict-note'>{html.escape(x)}</div>" for x in notes)
     css = VERDICT_CLASS.get(verdict, "verdict-none")
     return f"<div class='verdict {css}' data-verdict='{html.escape(verdict)}'>{html.escape(label)}</div>{extra}"
