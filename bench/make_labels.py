@@ -332,7 +332,6 @@ def save(img: Image.Image, path_stem: Path, orientation: int, rng: random.Random
 
 def build_specs(products: list[dict], ingredients: list[dict], rng: random.Random, n_clean: int) -> list[dict]:
     specs: list[dict] = []
-    ingr_langs = ["en", "ko", "zh", "ja"]
     # 1. listed products: every product twice (different photos), the hazardous ingredient shown on ~25%.
     for rep in range(2):
         for p in products:
