@@ -95,6 +95,12 @@ def shot(page, name, full=True):
     page.screenshot(path=str(SHOTS / name), full_page=full)
 
 
+def wait_viewer(page):
+    """Until the article viewer shows an article (not its placeholder, not a loading state)."""
+    page.wait_for_function("""() => { const t = document.querySelector('#article-viewer').innerText;
+        return t.includes('조') && !t.includes('근거 번호를 누르면') && !t.includes('Click a source'); }""")
+
+
 def ask(page, question):
     page.fill("#question textarea", question)
     page.click("#ask")
@@ -113,7 +119,7 @@ def test_login_ask_and_citation_opens_article(live, browser, outside):
     first_chip = chips.first.inner_text()
     assert first_chip.startswith("[1]")
     chips.first.click()
-    page.wait_for_function("document.querySelector('#article-viewer').innerText.includes('조')")
+    wait_viewer(page)
     viewer = page.inner_text("#article-viewer")
     assert "조" in viewer and len(viewer) > 40
     page.wait_for_timeout(400)
@@ -152,7 +158,7 @@ def test_label_photo_shows_verdict_badge(live, browser, outside):
     assert color == "rgb(185, 28, 28)"  # red, never green
     assert page.locator("#ocr-text mark").count() >= 1
     page.locator("#legal-basis label").first.click()
-    page.wait_for_function("document.querySelector('#article-viewer').innerText.includes('조')")
+    wait_viewer(page)
     page.wait_for_timeout(400)
     shot(page, "label.png", full=False)
     entry = services.audit.entries(action="label_check", user="kim")[0]
@@ -200,7 +206,7 @@ def test_auditor_search_admin_tabs_english_and_phone(live, browser, outside):
     row.locator(".body-cell").nth(5).click()
     page.wait_for_function("document.querySelector('#finding-detail').innerText.length > 20")
     page.click("#open-regulation")
-    page.wait_for_function("document.querySelector('#article-viewer').innerText.includes('조')")
+    wait_viewer(page)
     page.wait_for_timeout(400)
     shot(page, "findings_detail.png", full=False)
     page.evaluate("window.scrollTo(0, 0)")
