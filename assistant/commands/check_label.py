@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             _print_human(res)
 
-    loaded = []
+    loaded: list = []  # LoadedImage
     for path in args.images:
         try:
             loaded.append(checker.load(Path(path), path))

@@ -100,7 +100,10 @@ class Stream:
     @classmethod
     def build(cls, words: list[OcrWord]) -> Stream:
         s = cls(words)
-        parts, owner, sp, sp_owner = [], [], [], []
+        parts: list[str] = []
+        owner: list[int] = []
+        sp: list[str] = []
+        sp_owner: list[int] = []
         prev_line = None
         for i, w in enumerate(words):
             c = compact_keep_salts(w.text)

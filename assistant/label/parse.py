@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.label.normalize import base_normalize, split_names
@@ -53,7 +54,7 @@ def _strip_sep(s: str) -> str:
     return _SEP_RE.sub("", s).strip()
 
 
-def parse_lines(lines: list[tuple[str, float]]) -> ParsedLabel:
+def parse_lines(lines: Sequence[tuple[str, float]]) -> ParsedLabel:
     """lines: (text, word height) in reading order."""
     out = ParsedLabel()
     usable = [(t.strip(), h) for t, h in lines if sum(ch.isalnum() for ch in t) >= 2]
