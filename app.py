@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
     demo = build_app(services, settings)
-    launch_app(demo, services, args.host, args.port)
+    host, port = args.host or settings.app.host, args.port or settings.app.port
+    print(f"세관 업무 도우미: http://{host}:{port}/  (로그인 필요, Ctrl+C 로 종료)", flush=True)
+    launch_app(demo, services, host, port, quiet=True)
     return 0
 
 
