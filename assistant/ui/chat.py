@@ -20,7 +20,7 @@ HISTORY_ON_LOAD = 10
 
 
 def _citation_dict(c: Any) -> dict[str, Any]:
-    d = asdict(c) if is_dataclass(c) else dict(c)
+    d = asdict(c) if is_dataclass(c) and not isinstance(c, type) else dict(c)
     return {k: d.get(k) for k in ("n", "source", "locator", "title", "kind", "text")}
 
 

@@ -48,9 +48,9 @@ class FindingsHandlers:
         caller = get_caller(self.services, request, self.lang)
         require(self.services, caller, FINDINGS_ROLES, "search_findings", self.lang)
         query = (query or "").strip() or (regulation or "").strip() or (office or "").strip() or "감사"
-        disposition = None if disposition in (None, "", t("any", self.lang)) else disposition
+        chosen = None if disposition in (None, "", t("any", self.lang)) else disposition
         base = Filters(kinds=["finding"], year_from=_year(year_from), year_to=_year(year_to),
-                       office=(office or "").strip() or None, disposition=disposition)
+                       office=(office or "").strip() or None, disposition=chosen)
         with user_errors(self.lang):
             hits = [h for h in self.services.search(query, caller.role, k=SEARCH_K, base=base) if h.kind == "finding"]
         reg = (regulation or "").replace(" ", "")
@@ -60,7 +60,7 @@ class FindingsHandlers:
         self.services.audit.append(caller.name, caller.role, "search_findings", query=query,
                                    sources=[f"{i['source']} {i['locator']}" for i in items[:20]],
                                    detail={"year_from": _year(year_from), "year_to": _year(year_to), "office": office,
-                                           "disposition": disposition, "regulation": regulation, "results": len(items)})
+                                           "disposition": chosen, "regulation": regulation, "results": len(items)})
         note = "" if items else t("no_results", self.lang)
         return self.rows(items), items, note
 

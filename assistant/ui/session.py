@@ -30,9 +30,9 @@ class Caller:
 def get_caller(services: Any, request: Any, lang: str) -> Caller:
     name = getattr(request, "username", None)
     role = services.users.role(name) if name else None
-    if role is None:
+    if name is None or role is None:
         raise gr.Error(t("login_required", lang))
-    return Caller(name, role)
+    return Caller(str(name), role)
 
 
 def require(services: Any, caller: Caller, roles: tuple[str, ...], action: str, lang: str) -> None:
