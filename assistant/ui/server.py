@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections import defaultdict, deque
@@ -30,7 +31,34 @@ PUBLIC_EXACT = {"/", "/en", "/ko", "/login", "/login/", "/logout", "/favicon.ico
                 "/manifest.json", "/gradio_api/theme.css", "/gradio_api/startup-events", "/gradio_api/app_id",
                 "/gradio_api/app_id/", "/gradio_api/login_check", "/gradio_api/login_check/"}
 PUBLIC_PREFIXES = ("/assets/", "/static/", "/svelte/", "/gradio_api/assets/", "/gradio_api/static/")
+LOGIN_PAGES = {"/", "/en", "/ko"}
 MAX_FAILURES, WINDOW_S, LOCKOUT_S = 5, 900, 300
+_API_INFO = re.compile(rb"window\.gradio_api_info = .*?;</script>", re.DOTALL)
+
+
+def _without_api_info(send: Any) -> Any:
+    """Wrap `send` so the login page does not carry the app's API description (endpoint names and
+    parameters are none of an anonymous visitor's business)."""
+    start: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def wrapped(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+            return
+        if message["type"] != "http.response.body":
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        body = _API_INFO.sub(b"window.gradio_api_info = {};</script>", b"".join(chunks))
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return wrapped
 
 
 def _session_user(scope: dict[str, Any]) -> str | None:
@@ -65,7 +93,11 @@ class RequireSession:
             if root and path.startswith(root):
                 path = path[len(root):] or "/"
             public = path in PUBLIC_EXACT or path.startswith(PUBLIC_PREFIXES)
-            if not public and _session_user(scope) is None:
+            logged_in = _session_user(scope) is not None
+            if path in LOGIN_PAGES and not logged_in and scope["type"] == "http":
+                await self.app(scope, receive, _without_api_info(send))
+                return
+            if not public and not logged_in:
                 if scope["type"] == "websocket":
                     await send({"type": "websocket.close", "code": 4401})
                     return

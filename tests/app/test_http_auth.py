@@ -42,6 +42,7 @@ def test_api_refuses_without_login_and_works_with_it(server):
         page = anon.get("/")
         assert page.status_code == 200
         assert '"auth_required":true' in page.text.replace(" ", "")
+        assert "/check_label" not in page.text and "search_findings" not in page.text  # no API description
         bad = anon.post("/login", data={"username": "kim", "password": "wrong-password"})
         assert bad.status_code == 400
     client = login(base, "kim")
