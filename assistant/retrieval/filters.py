@@ -28,7 +28,7 @@ class Filters:
     year_to: int | None = None
     disposition: str | None = None  # findings: 처분
     country: str | None = None  # hazard list: 제조국
-    office: str | None = None  # findings: 감사대상
+    office: str | None = None  # findings: 감사대상 — the full "인천공항세관 화물관리과" or the office alone (agency)
     extra: dict[str, Any] = field(default_factory=dict)  # exact-match metadata equality, e.g. {"law": "관세법(샘플)"}
 
     @staticmethod
@@ -68,7 +68,7 @@ class Filters:
             return False
         if self.country and meta.get("country") != self.country:
             return False
-        if self.office and meta.get("office") != self.office:
+        if self.office and self.office not in (meta.get("office"), meta.get("agency")):
             return False
         return all(meta.get(k) == v for k, v in self.extra.items())
 
@@ -90,7 +90,7 @@ class Filters:
         if self.country:
             clauses.append({"country": self.country})
         if self.office:
-            clauses.append({"office": self.office})
+            clauses.append({"$or": [{"office": self.office}, {"agency": self.office}]})
         clauses.extend({k: v} for k, v in self.extra.items())
         if not clauses:
             return None

@@ -81,6 +81,9 @@ def _meta(fields: dict[str, str], finding_no: str) -> dict:
     # 감사대상 + 대상부서 → "인천공항세관 화물관리과", the way case-card spreadsheets print it
     office, dept = fields.get("office", ""), fields.get("department", "")
     meta["office"] = f"{office} {dept}" if office and dept and dept not in office else (office or dept)
+    # The office's first word is the customs office itself (인천공항세관): auditors filter by it.
+    if meta["office"]:
+        meta["agency"] = meta["office"].split()[0]
     meta["year"] = parse_year(fields.get("year", "")) or parse_year(fields.get("period", ""))
     if fields.get("disposition"):
         meta["disposition"] = normalize_disposition(fields["disposition"])
