@@ -109,5 +109,5 @@ def extract(question: str, passages: list[Passage], max_sentences: int = 3) -> t
     cited = sorted({n for ns in lines.values() for n in ns})
     titles = list(dict.fromkeys(passages[n - 1].title for n in cited))
     lead = f"「{titles[0]}」에 따르면:" if len(titles) == 1 else "관련 자료 발췌:"
-    body = [f"- {text} " + "".join(f"[{n}]" for n in sorted(ns)) for text, ns in lines.items()]
-    return "\n".join([lead, *body]), cited
+    bullets = [f"- {text} " + "".join(f"[{n}]" for n in sorted(ns)) for text, ns in lines.items()]
+    return "\n".join([lead, *bullets]), cited

@@ -46,6 +46,7 @@ class LlamaCppLLM:
             raise MissingExtra("llama-cpp-python", "llm", "로컬 LLM(llamacpp 모드)") from exc
         self.path = path
         self._lock = threading.Lock()  # one context: one generation at a time
+        self._llm: Any  # llama_cpp.Llama; its typed-dict message types are stricter than our Message
         try:
             self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, verbose=False)
         except (ValueError, RuntimeError) as exc:
