@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from assistant.label.barcode import Barcode, read_barcodes
 from assistant.label.image import ImageLimits, LoadedImage, load_image
 from assistant.label.legal import LegalBasis
 from assistant.label.match import Match, NameIndex, match_all
 from assistant.label.ocr import OCREngine, OcrPass, OcrResult
 from assistant.label.parse import ParsedLabel, parse
-from assistant.label.preprocess import PreprocessOptions, preprocess
+from assistant.label.preprocess import PreprocessOptions, preprocess, retry_images
 from assistant.label.snapshot import ListSnapshot
 from assistant.label.verdict import decide
 
@@ -93,6 +95,15 @@ class LabelChecker:
             return src
         return load_image(src, name, self.limits)
 
+    def _needs_retry(self, matches: list[Match], prepared: list[Image.Image | None]) -> bool:
+        """Second OCR round (background-flattened images) only when the first found nothing strong: the
+        typical photo (a clear name, ingredient or barcode hit) pays for one round."""
+        if not self.preprocess_options.retry_flattened or not hasattr(self.ocr, "read_best"):
+            return False
+        if not any(p is not None for p in prepared):
+            return False
+        return not any(m.strength == "strong" for m in matches)
+
     def check(self, images: list[Path | bytes | LoadedImage], names: list[str] | None = None) -> LabelResult:
         """Check one product from one or more photos. Raises BadInputFile for an unreadable file."""
         t0 = time.perf_counter()
@@ -107,12 +118,15 @@ class LabelChecker:
         for li in loaded:
             barcodes += [b for b in read_barcodes(li.image) if b.text not in {x.text for x in barcodes}]
         hit_by_barcode = bool(barcodes) and any(m.via == "barcode" for m in match_all(index, [], barcodes))
+        prepared_images: list[Image.Image | None] = []
         for li in loaded:
             info = dict(li.info)
+            prepared_images.append(None)
             if hit_by_barcode and not self.ocr_after_barcode_hit:
                 info["ocr"] = "skipped: barcode matched a listed product"
             else:
                 prepared, pinfo = preprocess(li.image, self.preprocess_options)
+                prepared_images[-1] = prepared
                 result = self.ocr.read(prepared)
                 passes += result.passes
                 merged_ocr.passes += result.passes
@@ -120,6 +134,17 @@ class LabelChecker:
                 info["preprocess"] = pinfo
             infos.append(info)
         matches = match_all(index, passes, barcodes)
+        if self._needs_retry(matches, prepared_images):
+            for prepared, info in zip(prepared_images, infos):
+                if prepared is None:
+                    continue
+                kinds = retry_images(prepared)
+                best, result = self.ocr.read_best([im for _, im in kinds])  # type: ignore[attr-defined]
+                passes += result.passes
+                merged_ocr.passes += result.passes
+                texts.append(result.text)
+                info["retry"] = kinds[best][0] if best >= 0 else "none"
+            matches = match_all(index, passes, barcodes)
         parsed = parse(merged_ocr) if merged_ocr.passes else None
         readable = merged_ocr.readable_words() if merged_ocr.passes else 0
         decision = decide(matches, readable, len(barcodes), snap.as_of)

@@ -96,6 +96,12 @@ class OcrResult:
         return max((sum(1 for w in p.words if w.conf >= min_conf and len(w.text) > 1) for p in self.passes), default=0)
 
 
+def mean_conf(p: OcrPass) -> float:
+    """Mean word confidence of a pass, 0 when it read nothing."""
+    vals = [w.conf for w in p.words if w.conf >= 0]
+    return sum(vals) / len(vals) if vals else 0.0
+
+
 class OCREngine(Protocol):
     def read(self, img: Image.Image) -> OcrResult: ...
 
@@ -147,7 +153,7 @@ class TesseractOCR:
         self.timeout_s = timeout_s
         self.extra_config = extra_config or []
         self.env = dict(os.environ, OMP_THREAD_LIMIT=str(max(1, threads)))
-        self._pool = ThreadPoolExecutor(max_workers=max(1, len(self.passes)), thread_name_prefix="ocr")
+        self._pool = ThreadPoolExecutor(max_workers=max(2, len(self.passes)), thread_name_prefix="ocr")
 
     def _run(self, data: bytes, langs: str) -> OcrPass:
         args = [self.cmd, "stdin", "stdout", "-l", langs, "--psm", str(self.psm), "--dpi", "300"]
@@ -189,7 +195,28 @@ class TesseractOCR:
         (mean word confidence below ~50, against 90+ for text in the right script), so those lines
         locate the CJK text and the second pass runs on their bounding box alone.
         """
-        first = self._run(self._encode(img), self.passes[0])
+        return self._cjk_followup(img, self._run(self._encode(img), self.passes[0]))
+
+    def read_best(self, images: list[Image.Image]) -> tuple[int, OcrResult]:
+        """(index, result) of the image the Hangul/Latin pass reads with the highest mean word confidence.
+
+        The first passes run in parallel (one per core); only the winner gets the CJK follow-up. Used for the
+        second round on alternative preprocessings: the wrong text polarity reads as low-confidence junk.
+        """
+        if not images:
+            return -1, OcrResult()
+        futures = [self._pool.submit(self._run, self._encode(im), self.passes[0]) for im in images]
+        firsts = [f.result() for f in futures]
+        scores = [mean_conf(p) for p in firsts]
+        best = max(range(len(images)), key=lambda i: scores[i])
+        if self.mode == "parallel" or len(self.passes) < 2:
+            data = self._encode(images[best])
+            rest = [f.result() for f in [self._pool.submit(self._run, data, langs) for langs in self.passes[1:]]]
+            return best, OcrResult([firsts[best], *rest])
+        return best, self._cjk_followup(images[best], firsts[best])
+
+    def _cjk_followup(self, img: Image.Image, first: OcrPass) -> OcrResult:
+        """The CJK passes over the rows `first` read with low confidence (or the whole image if it read nothing)."""
         result = OcrResult([first], {"cjk_pass": "skipped"})
         low = [ln for ln in first.lines()
                if sum(w.conf for w in ln) / len(ln) < self.low_conf and sum(len(w.text) for w in ln) >= 3]

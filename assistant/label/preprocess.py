@@ -27,6 +27,7 @@ class PreprocessOptions:
     deskew: bool = True
     deskew_max_deg: float = 20.0
     deskew_step_deg: float = 1.0
+    retry_flattened: bool = True  # second OCR round on background-flattened images when the first finds nothing strong
 
 
 def resize_for_ocr(img: Image.Image, opts: PreprocessOptions) -> Image.Image:
@@ -99,6 +100,38 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     border = int(np.median(gray))
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
+
+
+def flatten_background(gray: np.ndarray, text_dark: bool) -> np.ndarray:
+    """Glare and uneven light removed (배경 평탄화): morphological black-hat (dark text) or top-hat (light text)
+    with a kernel wider than a stroke, stretched and returned as dark text on white.
+
+    Glare on a dark label lifts the background to the brightness of the text, so neither the global
+    polarity nor Tesseract's binarisation separates them; the hat transform keeps only strokes thinner
+    than the kernel whatever the local background level. A curved bottle's shading goes the same way.
+    """
+    import cv2
+
+    side = max(gray.shape)
+    k = max(15, round(side / 50)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    hat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT if text_dark else cv2.MORPH_TOPHAT, kernel)
+    # local contrast: strokes under glare differ less from their background, so each stroke is scaled by
+    # the strongest response around it (floored, so that empty regions' noise is not blown up)
+    hat_f = hat.astype(np.float32)
+    local = cv2.blur(cv2.dilate(hat_f, np.ones((3 * k, 3 * k), np.uint8)), (3 * k, 3 * k))
+    floor = max(8.0, 0.5 * float(np.percentile(hat_f, 99.5)))
+    stretched = np.clip(255.0 * hat_f / np.maximum(local, floor), 0, 255).astype(np.uint8)
+    return 255 - stretched
+
+
+def retry_images(prepared: Image.Image) -> list[tuple[str, Image.Image]]:
+    """The alternatives for the second OCR round: the prepared image flattened for both text polarities
+    (the polarity judged in `preprocess` is what glare most often gets wrong). OCR keeps the one it reads
+    with more confidence."""
+    gray = np.asarray(prepared.convert("L"))
+    return [("flat-dark-text", Image.fromarray(flatten_background(gray, True))),
+            ("flat-light-text", Image.fromarray(flatten_background(gray, False)))]
 
 
 def preprocess(img: Image.Image, opts: PreprocessOptions | None = None) -> tuple[Image.Image, dict]:

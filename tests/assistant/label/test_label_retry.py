@@ -1,0 +1,111 @@
+"""The second OCR round on background-flattened images (배경 평탄화 재판독): preprocessing, engine, checker."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from assistant.label.checker import LabelChecker
+from assistant.label.ocr import FakeOCR, OcrPass, OcrResult, OcrWord, TesseractOCR
+from assistant.label.preprocess import PreprocessOptions, flatten_background, retry_images
+from assistant.label.snapshot import ListSnapshot
+
+FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+PRODUCTS = [{"seq": "2023000001", "product": "Golden Bee Slim Tea", "manufacturer": "Golden Bee Co., Ltd.",
+             "ingredients": "시부트라민", "source": "I2715.json"}]
+INGREDIENTS = [{"name_ko": "시부트라민", "name_en": "Sibutramine", "status": "Y", "source": "blocked.json"}]
+
+
+def glare_label(text_lines: list[str], size=(1100, 420)) -> tuple[Image.Image, np.ndarray]:
+    """Light text on a dark green label with a bright glare blob over its middle (background there close to
+    the text's brightness), and the mask of the text pixels."""
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w]
+    glare = np.exp(-(((xx - w * 0.5) / (w * 0.25)) ** 2 + ((yy - h * 0.5) / (h * 0.45)) ** 2))
+    base = np.zeros((h, w, 3), np.float64)
+    base[..., :] = (30, 70, 50)
+    base += glare[..., None] * np.array([150, 150, 150])
+    img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    mask = Image.new("L", size, 0)
+    for i, line in enumerate(text_lines):
+        for target, fill in ((img, (235, 235, 225)), (mask, 255)):
+            ImageDraw.Draw(target).text((40, 40 + 90 * i), line, font=ImageFont.truetype(FONT, 52), fill=fill)
+    return img, np.asarray(mask) > 128
+
+
+def test_flatten_background_removes_glare_and_keeps_strokes():
+    img, text = glare_label(["Golden Bee Slim Tea"])
+    gray = np.asarray(img.convert("L"))
+    flat = flatten_background(gray, text_dark=False)
+    assert flat.shape == gray.shape
+    # background under the glare and away from it both come out near white
+    assert flat[300:380, 500:600].mean() > 200 and flat[300:380, 20:80].mean() > 200
+    # the strokes come out dark, under the glare as well as beside it
+    background = flat[~text].mean()
+    assert flat[text].mean() < background - 80
+    assert flat[:, 450:650][text[:, 450:650]].mean() < background - 80
+    # the wrong polarity keeps the strokes light: the two alternatives differ
+    names = [n for n, _ in retry_images(Image.fromarray(gray))]
+    assert names == ["flat-dark-text", "flat-light-text"]
+
+
+@needs_tesseract
+def test_read_best_picks_the_polarity_tesseract_reads_confidently():
+    img, _ = glare_label(["Golden Bee Slim Tea", "Ingredients: Sibutramine"])
+    kinds = retry_images(img.convert("L"))
+    best, result = TesseractOCR(["kor", "eng"]).read_best([im for _, im in kinds])
+    assert kinds[best][0] == "flat-light-text"
+    assert "Sibutramine" in result.text
+
+
+class RetryOCR(FakeOCR):
+    """First round reads `first`; the second round (read_best) reads `second`."""
+
+    def __init__(self, first: list[str], second: list[str]):
+        super().__init__(first)
+        self.second = second
+        self.retries = 0
+
+    def read_best(self, images):
+        self.retries += 1
+        assert len(images) == 2 and all(isinstance(im, Image.Image) for im in images)
+        words = [OcrWord(t, 90.0, i) for i, line in enumerate(self.second) for t in line.split()]
+        return 1, OcrResult([OcrPass("fake", words)])
+
+
+def blank() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 200), "white").save(buf, "PNG")
+    return buf.getvalue()
+
+
+def checker(ocr, **opts) -> LabelChecker:
+    return LabelChecker(ListSnapshot.from_rows(PRODUCTS, INGREDIENTS), ocr, preprocess_options=PreprocessOptions(**opts))
+
+
+def test_retry_only_when_the_first_round_finds_nothing_strong():
+    ocr = RetryOCR(["Golden Bee Slim Tea", "Ingredients: green tea"], ["unused"])
+    res = checker(ocr).check([blank()])
+    assert res.verdict == "hazard" and ocr.retries == 0
+    assert "retry" not in res.images[0]
+
+
+def test_retry_finds_what_the_first_round_missed():
+    ocr = RetryOCR(["Vital Lab", "Directions: take 2 capsules"], ["Vital Lab", "Ingredients: Sibutramine HCl"])
+    res = checker(ocr).check([blank()])
+    assert ocr.retries == 1 and res.images[0]["retry"] == "flat-light-text"
+    assert res.verdict == "hazard" and any(m.canonical == "시부트라민" for m in res.matches)
+    assert "Sibutramine" in res.ocr_text
+
+
+def test_retry_on_a_clean_label_stays_no_match_and_can_be_switched_off():
+    ocr = RetryOCR(["Golden Bee Honey", "Ingredients: honey, royal jelly"] * 2, ["Golden Bee Honey 100%"])
+    res = checker(ocr).check([blank()])
+    assert ocr.retries == 1 and res.verdict == "no_match"
+    off = RetryOCR(["Vital Lab", "Directions: take 2 capsules"], ["Ingredients: Sibutramine"])
+    assert checker(off, retry_flattened=False).check([blank()]).verdict != "hazard" and off.retries == 0
