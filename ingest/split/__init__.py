@@ -8,11 +8,13 @@ statute.py, findings.py or lists.py.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import BadInputFile
 from assistant.records import Record
+from ingest.split.detect import looks_like_findings
 from ingest.split.headers import detect_table_kind, is_ingredient_headers, matches_schema
 from ingest.split.notes import SplitNotes
 
@@ -29,15 +31,19 @@ def split_file(path: Path, kind: str | None, hint: str | None, notes: SplitNotes
     choice = reader_for(path)
     source = path.name
     if choice.kind == "document":
-        kind = kind or (hint if hint in ("regulation", "finding") else None) or "regulation"
+        given = kind or (hint if hint == "finding" else None)
+        kind = given or (hint if hint == "regulation" else None) or "regulation"
         if kind not in ("regulation", "finding"):
             raise BadInputFile(path, f"문서 파일({choice.format})은 목록({kind})으로 읽을 수 없습니다. 표(CSV/XLSX/JSON)를 넣어 주세요.",
                                f"a {choice.format} document cannot be read as a {kind}; use a CSV/XLSX/JSON table")
         doc = choice.read(path, None)
         _reader_warnings(doc.meta, notes)
+        if not given and looks_like_findings(doc):  # an audit report outside audit_findings/ (never shown to officers)
+            kind = "finding"
+            notes.warnings.append("조문(제N조) 없이 지적사항·처분·관련 규정으로 이루어진 감사 보고서로 보여 감사지적(finding)으로 색인했습니다")
         if kind == "finding":
-            return kind, finding_records_from_report(doc, source, notes)
-        return kind, statute_records(doc, source)
+            return kind, unique_locators(finding_records_from_report(doc, source, notes))
+        return kind, unique_locators(statute_records(doc, source))
     table = choice.read(path, None)
     _reader_warnings(table.meta, notes)
     if not table.headers:
@@ -58,10 +64,31 @@ def split_file(path: Path, kind: str | None, hint: str | None, notes: SplitNotes
     if kind == "regulation":
         raise BadInputFile(path, "표 파일은 규정(regulation)으로 색인할 수 없습니다.", "a table cannot be ingested as a regulation")
     if kind == "finding":
-        return kind, finding_records_from_table(table, source, notes)
+        return kind, unique_locators(finding_records_from_table(table, source, notes))
     if kind == "hazard-list":
         return kind, hazard_records(table, source, notes)
     return kind, ingredient_records(table, source, notes)
+
+
+def unique_locators(records: list[Record]) -> list[Record]:
+    """No two records of one file share a locator: repeats become "p.1-2", "p.1-3" (title follows)."""
+    seen: dict[str, int] = {}
+    taken = {r.locator for r in records}
+    out: list[Record] = []
+    for r in records:
+        n = seen.get(r.locator, 0) + 1
+        seen[r.locator] = n
+        if n > 1:
+            new = f"{r.locator}-{n}"
+            while new in taken:
+                n += 1
+                new = f"{r.locator}-{n}"
+            seen[r.locator] = n
+            taken.add(new)
+            title = r.title[: -len(r.locator)] + new if r.title.endswith(r.locator) else r.title
+            r = replace(r, locator=new, title=title)
+        out.append(r)
+    return out
 
 
 def max_rows_per_file() -> int:

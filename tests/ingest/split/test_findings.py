@@ -39,7 +39,7 @@ def test_csv_rows_one_record_each():
     assert a.kind == "finding" and a.title == "보세사 공백 방치"
     assert a.metadata == {"year": 2023, "auditor": "관세청 감사관실", "office": "인천세관", "audit_type": "종합감사",
                           "disposition": "주의", "disposition_text": "주의요구", "regulation": "관세법 제157조",
-                          "field": "보세", "finding_no": "1"}
+                          "field": "보세", "finding_no": "1", "agency": "인천세관"}
     assert b.metadata["year"] == 2022 and b.metadata["disposition"] == "징계"
     assert "보세사 없이 3개월 운영" in a.text and "관세법 제157조" in a.text and "인천세관" in a.text
 
