@@ -10,6 +10,7 @@
   export is the exporter's job).
 - XLSX (openpyxl read_only, data_only): cached values; a formula without a cached value is kept as
   its text (a second, formula-text pass runs only when some sheet contains formulas).
+- XLSX merged cells (병합 셀) spanning rows are filled with their top-left value (see `_sheet_rows`).
 - Memory: `Table.rows` holds at most `Limits.max_table_rows` rows; `Table.iter_rows()` streams the
   whole file again row by row (bounded memory), `meta["truncated"] == "true"` says when to use it.
 """
@@ -200,15 +201,34 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _sheet_rows(ws_values, ws_formulas) -> Iterator[list[str]]:
-    """Cached values (data_only); where a formula has no cached value, its text (never evaluated)."""
+def _sheet_rows(ws_values, ws_formulas, merged: list[tuple[int, int, int, int]] | None = None) -> Iterator[list[str]]:
+    """Cached values (data_only); where a formula has no cached value, its text (never evaluated).
+
+    Merged ranges spanning several rows (병합 셀: one office for three findings) give every cell the
+    top-left value; a one-row merge (a title row or a spanned group header) is left as one cell.
+    """
     formulas = ws_formulas.iter_rows(values_only=True) if ws_formulas is not None else itertools.repeat(())
-    for values, raw in zip(ws_values.iter_rows(values_only=True), formulas, strict=False):
+    pending = sorted(r for r in (merged or []) if r[2] > r[0])  # (row1, col1, row2, col2), 1-based
+    active: list[list] = []  # [row1, col1, row2, col2, value]
+    for number, (values, raw) in enumerate(zip(ws_values.iter_rows(values_only=True), formulas, strict=False), 1):
         cells = []
         for i, v in enumerate(values):
             if v is None and i < len(raw) and isinstance(raw[i], str) and raw[i].startswith("="):
                 v = raw[i]
             cells.append(cell_text(v))
+        if pending or active:
+            while pending and pending[0][0] == number:
+                r1, c1, r2, c2 = pending.pop(0)
+                active.append([r1, c1, r2, c2, cells[c1 - 1] if c1 <= len(cells) else ""])
+            while pending and pending[0][0] < number:  # a range starting on a row the parser skipped
+                pending.pop(0)
+            for r1, c1, r2, c2, value in active:
+                if value:
+                    if len(cells) < c2:
+                        cells.extend([""] * (c2 - len(cells)))
+                    for c in range(c1 - 1, c2):
+                        cells[c] = cells[c] or value
+            active = [a for a in active if a[2] > number]
         yield cells
 
 
@@ -229,12 +249,13 @@ def read_xlsx(path: Path, limits: Limits | None = None) -> Table:
         return values, formulas
 
     wb_v, wb_f = open_books()
+    merged = merged_ranges(path)
     try:
         chosen: list[str] = []
         headers: list[str] | None = None
         header_rows: dict[str, int] = {}
         for name in wb_v.sheetnames:
-            head = list(itertools.islice(_sheet_rows(wb_v[name], wb_f and wb_f[name]), _HEADER_SCAN))
+            head = list(itertools.islice(_sheet_rows(wb_v[name], wb_f and wb_f[name], merged.get(name)), _HEADER_SCAN))
             if not any(any(c for c in r) for r in head):
                 continue
             idx = find_header(head)
@@ -258,7 +279,7 @@ def read_xlsx(path: Path, limits: Limits | None = None) -> Table:
         v, f = books
         try:
             for name in chosen:
-                yield from itertools.islice(_sheet_rows(v[name], f and f[name]), header_rows[name] + 1, None)
+                yield from itertools.islice(_sheet_rows(v[name], f and f[name], merged.get(name)), header_rows[name] + 1, None)
         except Exception as exc:  # noqa: BLE001
             raise BadInputFile(path, f"엑셀(XLSX) 행을 읽지 못했습니다: {type(exc).__name__}", f"cannot read rows: {exc}") from exc
         finally:
@@ -266,6 +287,60 @@ def read_xlsx(path: Path, limits: Limits | None = None) -> Table:
 
     meta = {"format": "xlsx", "sheet": chosen[0], "sheets": ", ".join(chosen), "header_row": str(header_rows[chosen[0]] + 1)}
     return _collect(path, headers, all_rows(), lim, meta, lambda: all_rows(open_books()))
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+_SHEET_TAG = re.compile(rb'<(?:\w+:)?sheet\s[^>]*?name="([^"]*)"[^>]*?(?:r:)?id="([^"]+)"')
+_REL_TAG = re.compile(rb'<Relationship\s[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|<Relationship\s[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
+MAX_MERGED_RANGES = 100_000
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Sheet name → merged ranges (row1, col1, row2, col2), read from the sheet XML's <mergeCells>
+    (openpyxl's read-only mode does not expose them). Streams each sheet file; {} on any damage."""
+    import html
+
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            book = zf.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
+            rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+            targets = {}
+            for m in _REL_TAG.finditer(rels):
+                rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+                target = target.decode("utf-8", "replace").lstrip("/")
+                targets[rid.decode()] = target if target.startswith("xl/") else "xl/" + target
+            for m in _SHEET_TAG.finditer(book):
+                sheet, member = html.unescape(m.group(1).decode("utf-8", "replace")), targets.get(m.group(2).decode())
+                if not member or member not in names:
+                    continue
+                found: list[tuple[int, int, int, int]] = []
+                with zf.open(member) as fh:
+                    tail = b""
+                    while chunk := fh.read(1 << 20):
+                        data = tail + chunk
+                        cut = data.rfind(b"<")
+                        cut = cut if cut > 0 else len(data)
+                        for r in _MERGE.finditer(data, 0, cut):
+                            found.append((int(r.group(2)), _col(r.group(1)), int(r.group(4)), _col(r.group(3))))
+                        tail = data[cut:]
+                        if len(found) > MAX_MERGED_RANGES:
+                            break
+                    for r in _MERGE.finditer(tail):
+                        found.append((int(r.group(2)), _col(r.group(1)), int(r.group(4)), _col(r.group(3))))
+                if found:
+                    out[sheet] = found[:MAX_MERGED_RANGES]
+    except (*ZIP_ERRORS, KeyError, ValueError):
+        return {}
+    return out
 
 
 def _close(*books) -> None:
