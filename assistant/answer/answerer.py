@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.answer.citations import validate_markers
+from assistant.answer.citations import renumber, validate_markers
 from assistant.answer.context import Passage, select_passages
 from assistant.answer.extractive import extract
 from assistant.answer.grounding import support
@@ -50,8 +50,15 @@ class Answer:
         return asdict(self)
 
 
-def _citation(p: Passage) -> Citation:
-    return Citation(p.n, p.source, p.locator, p.title, p.kind, p.hit.text, dict(getattr(p.hit, "metadata", {}) or {}))
+def _citation(p: Passage, n: int | None = None) -> Citation:
+    meta = dict(getattr(p.hit, "metadata", {}) or {})
+    return Citation(n or p.n, p.source, p.locator, p.title, p.kind, p.hit.text, meta)
+
+
+def _cited(text: str, used: list[int], passages: list[Passage]) -> tuple[str, list[Citation]]:
+    """Renumber markers 1..k in order of first use and build the matching citations."""
+    text, mapping = renumber(text, used)
+    return text, [_citation(passages[old - 1], new) for old, new in mapping.items()]
 
 
 class Answerer:
@@ -97,8 +104,8 @@ class Answerer:
             return
         if self.llm is None:
             text, used = extract(question, passages)
+            text, cited = _cited(text, used, passages)
             yield text
-            cited = [_citation(passages[n - 1]) for n in used]
             yield Answer(question, text, self.mode, bool(cited), cited)
             return
         yield from self._generate(question, passages)
@@ -119,8 +126,8 @@ class Answerer:
             return
         if not check.has_citation:
             warnings.append(WARN_UNCITED)
-        cited = [_citation(passages[n - 1]) for n in check.used]
-        yield Answer(question, check.text, self.mode, check.has_citation, cited, warnings)
+        text, cited = _cited(check.text, check.used, passages)
+        yield Answer(question, text, self.mode, check.has_citation, cited, warnings)
 
 
 def build_answerer(settings: Any, retriever: Any) -> Answerer:

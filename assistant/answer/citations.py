@@ -50,3 +50,14 @@ def validate_markers(text: str, n_passages: int) -> MarkerCheck:
     cleaned = MARKER.sub(fix, text)
     cleaned = re.sub(r"[ \t]+([.,。])", r"\1", cleaned)  # no space left before punctuation
     return MarkerCheck(text=cleaned.strip(), used=used, invalid=invalid)
+
+
+def renumber(text: str, used: list[int]) -> tuple[str, dict[int, int]]:
+    """Number citations 1, 2, 3… in order of first use, so an answer never shows [1], [3] without [2].
+
+    >>> renumber("가 [3]. 나 [1][3].", [3, 1])
+    ('가 [1]. 나 [2][1].', {3: 1, 1: 2})
+    """
+    mapping = {old: new for new, old in enumerate(used, start=1)}
+    out = re.sub(r"\[(\d{1,3})\]", lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", text)
+    return out, mapping

@@ -168,3 +168,32 @@ def test_a_question_about_something_no_document_mentions_gets_no_basis():
     assert Answerer(FakeRetriever([ART96, ART94])).ask("여행자 초봉은 얼마야?").grounded
     # the same question shape about an indexed topic is answered
     assert Answerer(retriever).ask("여행자 휴대품 면세 한도는 얼마야?").grounded
+
+
+def test_citations_are_numbered_in_order_of_use_without_gaps():
+    import re
+
+    # the model cites passage 3 first, then passage 1: the answer shows [1] then [2]
+    llm = FakeLLM(["주류는 2병까지 면세합니다 [3]. 기본 한도는 800달러입니다 [1]."])
+    ans = Answerer(FakeRetriever([ART96, ART94, ART96]), llm).ask("여행자 술 면세 한도는?")
+    assert re.findall(r"\[(\d+)\]", ans.answer) == ["1", "2"]
+    assert [c.n for c in ans.citations] == [1, 2]
+
+
+FINDING = FakeHit(
+    "findings.xlsx",
+    "행 42",
+    "유치기간 경과 물품 처리 지연",
+    "[감사지적] 유치기간 경과 물품 처리 지연\n감사연도: 2025 · 감사대상: 제주세관 여행자통관과 · 처분: 시정\n"
+    "유치기간이 지난 물품 22건은 284일 넘게 매각이나 폐기 절차 없이 보관되어 있었다.",
+    kind="finding",
+    metadata={"year": 2025, "office": "제주세관 여행자통관과", "disposition": "시정", "regulation": "관세법(샘플) 제206조"},
+)
+
+
+def test_a_finding_answer_says_when_where_what_was_decided_and_which_rule():
+    ans = Answerer(FakeRetriever([FINDING])).ask("유치기간 지난 물품을 처리하지 않은 사례")
+    assert ans.grounded
+    assert "2025 제주세관 여행자통관과" in ans.answer
+    assert "처분: 시정" in ans.answer and "관세법(샘플) 제206조" in ans.answer
+    assert "284일" in ans.answer
