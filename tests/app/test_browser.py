@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORDS, ROLES, free_port
+from app_helpers import PASSWORDS, ROLES, free_port
 from live import CLEAN_LINES, HAZARD_LINES, ROOT, build_real_home, label_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import PASSWORDS
+from app_helpers import PASSWORDS
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -6,7 +6,7 @@ import ipaddress
 import socket
 
 import pytest
-from conftest import PASSWORDS, ROLES, free_port
+from app_helpers import PASSWORDS, ROLES, free_port
 from live import HAZARD_LINES, build_real_home, label_photo
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]

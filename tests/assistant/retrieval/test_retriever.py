@@ -95,7 +95,7 @@ def test_hit_json_has_contract_fields(fake_index):
 
 
 def test_named_article_inside_named_law_is_not_crowded_out(sample_records):
-    from conftest import FakeIndex, reg
+    from retrieval_helpers import FakeIndex, reg
 
     # 30 other documents cite 제20조 and repeat the query's words more often than the target does
     citing = [reg(f"고시{n}.txt", f"고시{n}", f"제{300 + n}조", "준용", "수입식품 수입식품 수입식품 수입 식품 제20조 제20조 제20조를 준용한다.")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import SHARED_FIXTURES_DIR, make_text_pdf
+from reader_helpers import SHARED_FIXTURES_DIR, make_text_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -12,7 +12,7 @@ import zipfile
 
 import olefile
 import pytest
-from conftest import hwp_fixtures, hwpx_fixtures, zip_bomb
+from reader_helpers import hwp_fixtures, hwpx_fixtures, zip_bomb
 
 from assistant.errors import BadInputFile, ProtectedDocument, UnsupportedFormat
 from ingest.readers import read_document, reader_for

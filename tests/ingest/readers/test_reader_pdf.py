@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import chromium_pdf, make_text_pdf
+from reader_helpers import chromium_pdf, make_text_pdf
 from pypdf import PdfReader, PdfWriter
 
 from assistant.errors import BadInputFile, ProtectedDocument

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tracemalloc
 
 import pytest
-from conftest import make_text_pdf
+from reader_helpers import make_text_pdf
 from pypdf import PdfReader, PdfWriter
 
 from ingest.readers import read_document, read_table

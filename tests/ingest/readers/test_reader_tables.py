@@ -8,7 +8,7 @@ import tracemalloc
 
 import openpyxl
 import pytest
-from conftest import zip_bomb
+from reader_helpers import zip_bomb
 
 from assistant.errors import BadInputFile
 from ingest.readers import read_table
