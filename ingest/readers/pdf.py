@@ -18,6 +18,7 @@ from pathlib import Path
 
 from assistant.errors import BadInputFile, ProtectedDocument
 from ingest.document import Block, Document
+from ingest.readers.furniture import strip_furniture
 from ingest.readers._common import clean_line, guess_title
 from ingest.readers.limits import Limits, current
 
@@ -163,13 +164,16 @@ def read_pdf(path: Path, limits: Limits | None = None) -> Document:
         )
     blocks: list[Block] = []
     failed = 0
+    raw_pages: list[str] = []
     for number in range(1, n_pages + 1):
         try:
             raw = reader.pages[number - 1].extract_text() or ""
         except Exception:  # noqa: BLE001 - one broken page must not lose the document
             failed += 1
-            continue
-        text = join_broken_lines(_strip_page_numbers(clean_line(raw.translate(_CONTROLS_TO_SPACE))))
+            raw = ""
+        raw_pages.append(clean_line(raw.translate(_CONTROLS_TO_SPACE)))
+    for number, page_text in enumerate(strip_furniture(raw_pages), start=1):  # running headers/footers, print stamps
+        text = join_broken_lines(_strip_page_numbers(page_text))
         if text:
             blocks.append(Block(text=text, page=number))
     if failed == n_pages:

@@ -12,12 +12,26 @@ from ingest.readers.limits import Limits, current
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")  # **제1조(목적)**, __x__
+_MD_QUOTE = re.compile(r"^\s{0,3}>\s?", re.MULTILINE)  # > 인용
+
+
+def strip_markdown(text: str) -> str:
+    """Emphasis markers and blockquote marks removed, the words kept (headings are handled per line).
+
+    >>> strip_markdown("> **제1조(목적)** 이 __지침__은")
+    '제1조(목적) 이 지침은'
+    """
+    text = _MD_QUOTE.sub("", text)
+    return _MD_EMPHASIS.sub(r"\2", text)
 
 
 def read_text_document(path: Path, limits: Limits | None = None) -> Document:
     text, encoding = read_text(path, current(limits).max_text_bytes)
     text = clean_line(text.replace("\r\n", "\n").replace("\r", "\n"))  # once, over the whole text
     fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"
+    if fmt == "md":
+        text = strip_markdown(text)
     blocks: list[Block] = []
     for chunk in _PARAGRAPH_BREAK.split(text):
         if fmt != "md" or "#" not in chunk:

@@ -47,6 +47,9 @@ _JOINS_REFERENCE = re.compile(r"^\s*(?:및|또는|내지|부터|까지|ㆍ|·|,|
 _PARA = re.compile(r"^\s*([①-⑳㉑-㉟])")
 _MD = re.compile(r"^\s*(?:#{1,6}\s+|\*\*)|\*\*\s*$")
 _META_LINE = re.compile(r"^\s*(?:\[(?:시행|제정|개정|일부개정|전부개정)|※|<|〈|-\s*\d+\s*-)|국가법령정보센터|법제처")
+_AMENDMENT_TAG = re.compile(r"\s*(?:[<〈‹《＜]\s*(?:개정|신설|전문개정|일부개정|본조신설|타법개정|제정|본조개정|제목개정)[^<>〈〉‹›《》＜＞]{0,60}"
+                            r"[>〉›》＞]|\[\s*(?:본조신설|전문개정|본조개정|제목개정|신설|개정|종전)[^\[\]]{0,60}\])")
+_DATE = re.compile(r"((?:19|20)\d\d)\s*[.\-]\s*(\d{1,2})\s*[.\-]\s*(\d{1,2})")
 _DOC_TYPES = (("시행규칙", "시행규칙"), ("시행령", "시행령"), ("고시", "고시"), ("훈령", "훈령"), ("예규", "예규"),
               ("지침", "지침"), ("규칙", "규칙"), ("규정", "규정"), ("조례", "조례"), ("법", "법률"))
 
@@ -77,20 +80,53 @@ def doc_type_of(title: str) -> str:
     return ""
 
 
+_NAMES_DOC = re.compile(r"(?:법|법률|령|규칙|고시|훈령|예규|지침|규정|기준|요령|세칙|조례|매뉴얼|편람)$")
+_TRAILING_GROUP = re.compile(r"\s*(?:[(\[（［<〈【][^()\[\]（）［］<>〈〉【】]{0,60}[)\]）］>〉】])\s*$")
+
+
+def _names_document(line: str) -> bool:
+    """"수입통관 사무처리에 관한 고시(샘플)", "관세법 시행령 [시행 2024. 1. 1.]": ends with a document word."""
+    core = line.strip("「」『』 ")
+    while (shorter := _TRAILING_GROUP.sub("", core)) != core:
+        core = shorter.strip("「」『』 ")
+    return bool(_NAMES_DOC.search(core)) and len(core) >= 2 and " | " not in line
+
+
+def _title_candidate(line: str) -> bool:
+    return (len(line) <= 60 and bool(re.search(r"[가-힣A-Za-z]{2}", line)) and not _ARTICLE.match(line)
+            and not _DIVISION.match(line) and not _PARA.match(line) and not line.endswith(("다.", "다", ".")))
+
+
 def law_title(doc: Document) -> str:
-    """The document's own title line (e.g. "관세법(샘플)"), else the reader's title, else the file name."""
+    """The document's own title line (e.g. "관세법(샘플)"), else the reader's title, else the file name.
+
+    Among the first lines before the first article, a line that names a document (ends with 법/령/
+    규칙/고시/훈령/예규/지침/규정/기준…, perhaps followed by "(샘플)" or a bracketed date) wins over a
+    gazette or page header ("관세청 고시 제2024-99호(샘플) | 전자관보"); furniture lines are skipped.
+    """
+    from ingest.readers.furniture import is_furniture
+
+    first: str | None = None
+    seen = 0
     for block in doc.blocks[:8]:
-        for raw in block.text.splitlines()[:3]:
+        for raw in block.text.splitlines()[:12]:
             line = _clean(raw).strip("「」『』 ")
-            if not line or _META_LINE.match(line):
+            if not line or _META_LINE.match(line) or is_furniture(line):
                 continue
-            if (len(line) <= 60 and re.search(r"[가-힣A-Za-z]{2}", line) and not _ARTICLE.match(line) and not _DIVISION.match(line)
-                    and not _PARA.match(line) and not line.endswith(("다.", "다", "."))):
-                return line
+            if _ARTICLE.match(line) or _DIVISION.match(line) or _ADDENDA.match(line):
+                seen = 99
+                break
+            seen += 1
+            if _title_candidate(line):
+                if _names_document(line):
+                    return line
+                first = first or line
+            if seen >= 6:
+                break
+        if seen >= 6:
             break
-        else:
-            continue
-        break
+    if first:
+        return first
     stem = Path(doc.path).stem
     return (doc.title or "").strip() or stem
 
@@ -106,13 +142,31 @@ def _is_heading(m: re.Match, last: tuple[int, int]) -> bool:
     return number > last and bool(rest.strip()) and not _CONNECTIVE.match(rest)
 
 
+def strip_amendment_tags(text: str) -> str:
+    """"제1장 통칙 <개정 2020. 12. 22.>" → "제1장 통칙" (also 〈신설 …〉, [본조신설 …], [전문개정 …]).
+
+    >>> strip_amendment_tags("제1장 통칙 ‹개정 2020. 12. 22.> [전문개정 2021. 1. 1.]")
+    '제1장 통칙'
+    """
+    return _AMENDMENT_TAG.sub("", text).strip()
+
+
+def addenda_label(line: str) -> str:
+    """"부칙 <제88002호, 2023. 12. 26.>" → "부칙(2023. 12. 26.)"; "부칙" when no date is printed."""
+    m = _DATE.search(line)
+    return f"부칙({m.group(1)}. {int(m.group(2))}. {int(m.group(3))}.)" if m else "부칙"
+
+
 def _units(doc: Document) -> tuple[list[_Unit], list[tuple[str, int | None]]]:
     """Walk the lines: articles, 부칙 and 별표 units, plus lines outside any (preamble)."""
     divisions: dict[str, str] = {}
     units: list[_Unit] = []
     loose: list[tuple[str, int | None]] = []
     section = "body"  # body | addenda | annex
-    addenda_label = "부칙"
+    addenda_chapter = "부칙"
+    prefix_label = "부칙"
+    # several 부칙 blocks (one per amendment) are told apart by their date: "부칙(2024. 1. 1.) 제1조"
+    dated = sum(1 for b in doc.blocks for ln in b.text.splitlines() if _ADDENDA.match(_clean(ln))) > 1
     last = (0, 0)
     for block in doc.blocks:
         for raw in block.text.splitlines():
@@ -126,18 +180,19 @@ def _units(doc: Document) -> tuple[list[_Unit], list[tuple[str, int | None]]]:
                 units.append(_Unit(label, f"{label} {m.group(4) or ''}".strip()))
                 section = "annex"
                 continue
-            if section == "annex":
+            if section == "annex" and not _ADDENDA.match(line):  # a 부칙 heading ends the 별표
                 units[-1].lines.append((line, page))
                 continue
             if _ADDENDA.match(line):
-                section, addenda_label, last = "addenda", line, (0, 0)
-                units.append(_Unit("부칙", "부칙", chapter=line))
+                section, addenda_chapter, last = "addenda", line, (0, 0)
+                prefix_label = addenda_label(line) if dated else "부칙"
+                units.append(_Unit(prefix_label, prefix_label, chapter=line))
                 continue
             if section == "body" and (m := _DIVISION.match(line)) and not line.endswith(("다.", "다")):
                 level = _LEVELS.index(m.group(2))
                 for lower in _LEVELS[level:]:
                     divisions.pop(lower, None)
-                divisions[m.group(2)] = line
+                divisions[m.group(2)] = strip_amendment_tags(line)
                 continue
             m = _ARTICLE.match(line)
             if m and _is_heading(m, last):
@@ -146,8 +201,8 @@ def _units(doc: Document) -> tuple[list[_Unit], list[tuple[str, int | None]]]:
                 title = (m.group(3) or "").strip()
                 rest = (m.group(4) or "").strip()
                 heading = f"{article}({title})" if title else article
-                prefix = "부칙 " if section == "addenda" else ""
-                chapter = addenda_label if section == "addenda" else " > ".join(divisions[k] for k in _LEVELS if k in divisions)
+                prefix = prefix_label + " " if section == "addenda" else ""
+                chapter = addenda_chapter if section == "addenda" else " > ".join(divisions[k] for k in _LEVELS if k in divisions)
                 unit = _Unit(prefix + article, prefix + heading, article, title, chapter, deleted=bool(_DELETED.match(rest)))
                 if rest:
                     unit.lines.append((rest, page))

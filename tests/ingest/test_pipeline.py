@@ -298,7 +298,7 @@ def test_hostile_file_names(index, tmp_path: Path):
 def test_forced_kind_change_on_same_bytes_replaces(index, tmp_path: Path):
     f = tmp_path / "report.txt"
     f.write_text("감사 결과(샘플)\n감사연도: 2024\n1. 보세사 공백 방치\n가. 현황\n공백이 있었다.\n다. 처분: 주의\n", encoding="utf-8")
-    run(index, [f])
+    run(index, [f], kind="regulation")  # by content it is a report (finding); forced to regulation first
     assert index.counts()["regulation"] == 1
     s, _ = run(index, [f], kind="finding")
     assert s.indexed == 1 and index.counts()["regulation"] == 0 and index.counts()["finding"] == 1
