@@ -115,10 +115,26 @@ def _clean(value: object) -> str:
     return re.sub(r"\s+", " ", str(value if value is not None else "")).strip()
 
 
+# Cells that say "nothing here" (없음, -, N/A): empty, so they never become a barcode or a maker.
+_PLACEHOLDERS = {"-", "--", "---", "–", "—", "_", ".", "·", "x", "n/a", "na", "n.a.", "none", "null", "nil", "nan",
+                 "없음", "해당없음", "해당 없음", "미상", "미기재", "미표시", "정보없음", "정보 없음", "불명", "확인불가", "?"}
+
+
+def _placeholder(key: str, value: str) -> bool:
+    if key == "status":  # "0"/"N" mean released there
+        return False
+    low = value.strip().lower()
+    if low in _PLACEHOLDERS:
+        return True
+    # a barcode with no digit other than 0 ("0", "0000000000000") is no barcode
+    return key == "barcode" and not re.search(r"[1-9]", low)
+
+
 def _mapped_rows(table: Table, kind: str) -> Iterable[tuple[int, dict[str, str]]]:
     mapping = require_schema(table.path, table.headers, kind)
     for n, row in enumerate(table.iter_rows(), start=1):
-        yield n, {key: _clean(row.get(header, "")) for header, key in mapping.items()}
+        cells = {key: _clean(row.get(header, "")) for header, key in mapping.items()}
+        yield n, {key: "" if _placeholder(key, value) else value for key, value in cells.items()}
 
 
 def _status(value: str) -> str:
