@@ -48,6 +48,8 @@ def format_summary(s: dict, lang: str = "ko") -> list[str]:
             lines.append(f"정리(--prune): 사라진 파일 {s['pruned']}개의 레코드 {s['pruned_records']}개 삭제")
         if s["skipped_rows"]:
             lines.append(f"건너뛴 행: {s['skipped_rows']}개 (필수 항목 없음)")
+        if s.get("skipped"):
+            lines.append(f"건너뛴 파일: {s['skipped']}개 (지원하지 않는 형식)")
         lines.append(f"색인 전체: {_kinds_line(s['totals'], lang)}")
         if s.get("repaired"):
             lines.append("파일 변경은 없었고, 중단된 이전 작업의 검색 색인(BM25·벡터)을 원장(SQLite)에 맞춰 복구했습니다.")
@@ -61,6 +63,8 @@ def format_summary(s: dict, lang: str = "ko") -> list[str]:
             lines.append(f"pruned: {s['pruned']} vanished files, {s['pruned_records']} records")
         if s["skipped_rows"]:
             lines.append(f"skipped rows: {s['skipped_rows']} (missing key field)")
+        if s.get("skipped"):
+            lines.append(f"skipped files: {s['skipped']} (unsupported format)")
         lines.append(f"index totals: {_kinds_line(s['totals'], lang)}")
         if s.get("repaired"):
             lines.append("no file changed; the search indexes left behind by an interrupted run were repaired.")

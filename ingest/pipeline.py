@@ -58,8 +58,12 @@ class Target:
     folder_kind: str | None = None  # kind implied by an enclosing folder name
 
 
-def discover(paths: Iterable[str | Path], missing: list[Path] | None = None) -> list[Target]:
-    """Files to ingest: a file as given; a folder recursively (supported suffixes, no hidden/README/lock files)."""
+def discover(paths: Iterable[str | Path], missing: list[Path] | None = None,
+             unsupported: list[Path] | None = None) -> list[Target]:
+    """Files to ingest: a file as given; a folder recursively (supported suffixes, no hidden/README/lock files).
+
+    Files in a folder with an unsupported suffix (.docx, .xls, .hwpml…) go to `unsupported` when given,
+    so the run can say it skipped them instead of ignoring them silently."""
     suffixes = supported_suffixes()
     targets: list[Target] = []
     seen: set[Path] = set()
@@ -71,8 +75,12 @@ def discover(paths: Iterable[str | Path], missing: list[Path] | None = None) -> 
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     p = Path(dirpath) / name
-                    if not _ignored(name) and p.suffix.lower() in suffixes and p.is_file():
+                    if _ignored(name) or not p.is_file():
+                        continue
+                    if p.suffix.lower() in suffixes:
                         found.append(p)
+                    elif unsupported is not None:
+                        unsupported.append(p)
         elif root.exists() or root.is_symlink():
             found.append(root)
         elif missing is not None:
@@ -119,6 +127,7 @@ class Summary:
     pruned: int = 0  # files removed by --prune
     pruned_records: int = 0
     skipped_rows: int = 0
+    skipped: int = 0  # files in a folder with an unsupported format (reported, not read)
     records: Counter = field(default_factory=Counter)  # written this run, by kind
     totals: dict[str, int] = field(default_factory=dict)  # in the index after the run, by kind
     failures: list[dict[str, str]] = field(default_factory=list)
@@ -142,6 +151,7 @@ class Summary:
         return {
             "seen": self.seen, "indexed": self.indexed, "unchanged": self.unchanged, "failed": self.failed,
             "pruned": self.pruned, "pruned_records": self.pruned_records, "skipped_rows": self.skipped_rows,
+            "skipped": self.skipped,
             "records": {k: self.records.get(k, 0) for k in KINDS},
             "totals": {k: int(self.totals.get(k, 0)) for k in KINDS},
             "changed": self.changed, "repaired": self.repaired, "failures": self.failures, "warnings": self.warnings,
@@ -186,7 +196,10 @@ def ingest_paths(
     summary = Summary()
     with index.lock(wait_s=lock_wait_s):
         missing: list[Path] = []
-        targets = discover(paths, missing)
+        unsupported: list[Path] = []
+        targets = discover(paths, missing, unsupported)
+        for path in unsupported:
+            _skip(summary, path, echo, lang)
         signature = _signature(index)
         bar = _bar(len(targets), progress)
         try:
@@ -226,6 +239,14 @@ def _bar(total: int, progress: bool) -> Any:
 
     disable = not progress or not sys.stderr.isatty() or total < 2
     return tqdm(total=total, file=sys.stderr, unit="파일", desc="색인", disable=disable, leave=False)
+
+
+def _skip(summary: Summary, path: Path, echo: Callable[[str], None], lang: str) -> None:
+    suffix = path.suffix.lower() or ("확장자 없음" if lang == "ko" else "no suffix")
+    summary.skipped += 1
+    summary.files.append({"file": str(path), "status": "skipped", "reason": f"unsupported format ({suffix})"})
+    echo(f"건너뜀: {_display(path)}: 지원하지 않는 형식 ({suffix})" if lang == "ko"
+         else f"skipped: {_display(path)}: unsupported format ({suffix})")
 
 
 def _fail(summary: Summary, path: Path, reason: str, echo: Callable[[str], None], lang: str) -> None:

@@ -19,7 +19,7 @@ from ingest.readers.limits import ZIP_ERRORS, Limits
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DOCUMENT_SUFFIXES = {".pdf": "pdf", ".hwp": "hwp", ".hwpx": "hwpx", ".txt": "txt", ".md": "md",
                      ".markdown": "md"}
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json"}
+TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".xml": "xml"}
 SUPPORTED_SUFFIXES = frozenset(DOCUMENT_SUFFIXES) | frozenset(TABLE_SUFFIXES)
 
 
@@ -89,9 +89,11 @@ def _reader(fmt: str) -> ReaderChoice:
         from ingest.readers.tables import read_xlsx as read
     elif fmt == "json":
         from ingest.readers.jsondata import read_json as read
+    elif fmt == "xml":
+        from ingest.readers.xmldata import read_xml as read
     else:  # pragma: no cover
         raise ValueError(fmt)
-    kind = "table" if fmt in ("csv", "tsv", "xlsx", "json") else "document"
+    kind = "table" if fmt in ("csv", "tsv", "xlsx", "json", "xml") else "document"
     return ReaderChoice(fmt, kind, read)
 
 
@@ -131,7 +133,7 @@ def read_document(path: Path | str, limits: Limits | None = None) -> Document:
 
 
 def read_table(path: Path | str, limits: Limits | None = None) -> Table:
-    """Read a table (.csv .tsv .xlsx .json)."""
+    """Read a table (.csv .tsv .xlsx .json .xml)."""
     path = Path(path)
     choice = reader_for(path)
     if choice.kind != "table":

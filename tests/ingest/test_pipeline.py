@@ -335,3 +335,18 @@ def test_sync_failure_is_reported_and_records_stay(index, corpus: Path, monkeypa
     monkeypatch.undo()
     s, _ = run(index, [corpus])  # the next run repairs the derived indexes
     assert s.unchanged == 4 and index.check()["consistent"]
+
+
+def test_unsupported_files_in_a_folder_are_reported_as_skipped(index, tmp_path: Path):
+    folder = tmp_path / "regulations"
+    folder.mkdir()
+    (folder / "규정.txt").write_text("검사 지침(샘플)\n제1조(목적) 검사 절차를 정한다.\n", encoding="utf-8")
+    (folder / "보고서.docx").write_bytes(b"PK\x03\x04 docx")
+    (folder / "목록.xls").write_bytes(b"\xd0\xcf\x11\xe0 xls")
+    (folder / ".hidden.docx").write_bytes(b"x")  # hidden files stay silent
+    s, lines = run(index, [folder])
+    assert s.indexed == 1 and s.failed == 0 and s.skipped == 2
+    skipped = sorted(line for line in lines if line.startswith("건너뜀: "))
+    assert len(skipped) == 2 and any(x.endswith("보고서.docx: 지원하지 않는 형식 (.docx)") for x in skipped)
+    data = s.to_json()
+    assert data["skipped"] == 2 and sum(f["status"] == "skipped" for f in data["files"]) == 2
