@@ -16,7 +16,8 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -96,6 +97,35 @@ class OcrResult:
         return max((sum(1 for w in p.words if w.conf >= min_conf and len(w.text) > 1) for p in self.passes), default=0)
 
 
+GOOD_READ_CONF = 80.0  # mean word confidence of a pass that is clearly in the right polarity
+GOOD_READ_WORDS = 8
+
+
+def good_read(p: OcrPass) -> bool:
+    return len(p.words) >= GOOD_READ_WORDS and mean_conf(p) >= GOOD_READ_CONF
+
+
+class _Handle:
+    """Lets one thread stop a Tesseract process another thread is waiting on."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self.stopped = False
+
+    def attach(self, proc: subprocess.Popen) -> bool:
+        """False when the handle was stopped before the process started."""
+        with self._lock:
+            self._proc = proc
+            return not self.stopped
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            if self._proc is not None and self._proc.poll() is None:
+                self._proc.kill()
+
+
 def mean_conf(p: OcrPass) -> float:
     """Mean word confidence of a pass, 0 when it read nothing."""
     vals = [w.conf for w in p.words if w.conf >= 0]
@@ -155,25 +185,35 @@ class TesseractOCR:
         self.env = dict(os.environ, OMP_THREAD_LIMIT=str(max(1, threads)))
         self._pool = ThreadPoolExecutor(max_workers=max(2, len(self.passes)), thread_name_prefix="ocr")
 
-    def _run(self, data: bytes, langs: str) -> OcrPass:
+    def _run(self, data: bytes, langs: str, handle: _Handle | None = None) -> OcrPass:
+        """One Tesseract process. `handle` lets another thread stop it (its pass then comes back empty)."""
         args = [self.cmd, "stdin", "stdout", "-l", langs, "--psm", str(self.psm), "--dpi", "300"]
         for c in self.extra_config:
             args += ["-c", c]
         args.append("tsv")
         try:
-            proc = subprocess.run(args, input=data, capture_output=True, env=self.env, timeout=self.timeout_s)
+            proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env=self.env)
         except FileNotFoundError as exc:
             raise ConfigError(
                 f"Tesseract 실행 파일을 찾을 수 없습니다: {self.cmd} (scripts/setup.sh로 설치)",
                 f"Tesseract not found: {self.cmd} (install with scripts/setup.sh)",
             ) from exc
+        if handle is not None and not handle.attach(proc):
+            proc.kill()
+        try:
+            out, err_b = proc.communicate(data, timeout=self.timeout_s)
         except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return OcrPass(langs)
+        if handle is not None and handle.stopped:
             return OcrPass(langs)
         if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            err = err_b.decode("utf-8", "replace").strip().splitlines()
             raise ConfigError(f"Tesseract 오류 ({langs}): {err[-1] if err else proc.returncode}",
                               f"Tesseract failed ({langs}): {err[-1] if err else proc.returncode}")
-        return OcrPass(langs, parse_tsv(proc.stdout.decode("utf-8", "replace")))
+        return OcrPass(langs, parse_tsv(out.decode("utf-8", "replace")))
 
     @staticmethod
     def _encode(img: Image.Image) -> bytes:
@@ -205,15 +245,27 @@ class TesseractOCR:
         """
         if not images:
             return -1, OcrResult()
-        futures = [self._pool.submit(self._run, self._encode(im), self.passes[0]) for im in images]
+        handles = [_Handle() for _ in images]
+        futures = [self._pool.submit(self._run, self._encode(im), self.passes[0], h) for im, h in zip(images, handles)]
+        pending = set(futures)
+        while pending:  # a clearly good read settles it: the others (junk, and slow because of it) are stopped
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            if any(good_read(f.result()) for f in done):
+                for f in pending:
+                    handles[futures.index(f)].stop()
+                wait(pending)
+                break
         firsts = [f.result() for f in futures]
         scores = [mean_conf(p) for p in firsts]
         best = max(range(len(images)), key=lambda i: scores[i])
         if self.mode == "parallel" or len(self.passes) < 2:
             data = self._encode(images[best])
             rest = [f.result() for f in [self._pool.submit(self._run, data, langs) for langs in self.passes[1:]]]
-            return best, OcrResult([firsts[best], *rest])
-        return best, self._cjk_followup(images[best], firsts[best])
+            result = OcrResult([firsts[best], *rest])
+        else:
+            result = self._cjk_followup(images[best], firsts[best])
+        result.info["stopped_early"] = sum(1 for h in handles if h.stopped)
+        return best, result
 
     def _cjk_followup(self, img: Image.Image, first: OcrPass) -> OcrResult:
         """The CJK passes over the rows `first` read with low confidence (or the whole image if it read nothing)."""

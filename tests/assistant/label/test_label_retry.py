@@ -109,3 +109,32 @@ def test_retry_on_a_clean_label_stays_no_match_and_can_be_switched_off():
     assert ocr.retries == 1 and res.verdict == "no_match"
     off = RetryOCR(["Vital Lab", "Directions: take 2 capsules"], ["Ingredients: Sibutramine"])
     assert checker(off, retry_flattened=False).check([blank()]).verdict != "hazard" and off.retries == 0
+
+
+FAKE_TESSERACT = """#!{python}
+import sys, time
+data = sys.stdin.buffer.read()
+header_end = 0
+for _ in range(3):  # P5 / width height / maxval
+    header_end = data.index(b"\\n", header_end) + 1
+print("level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext")
+if data[header_end] == 0:  # the "right polarity" image: a confident read at once
+    for i, word in enumerate("Vital Lab Ingredients Sibutramine green tea extract capsule".split()):
+        print(f"5\\t1\\t1\\t1\\t1\\t{{i}}\\t{{10 + 60 * i}}\\t10\\t50\\t20\\t95\\t{{word}}")
+else:  # junk, slowly
+    time.sleep(4)
+    print("5\\t1\\t1\\t1\\t1\\t1\\t10\\t10\\t50\\t20\\t12\\tjunk")
+"""
+
+
+def test_read_best_stops_the_other_polarity_once_one_reads_clearly(tmp_path):
+    import sys
+
+    script = tmp_path / "tesseract"
+    script.write_text(FAKE_TESSERACT.format(python=sys.executable))
+    script.chmod(0o755)
+    black = Image.new("L", (40, 20), 0)
+    white = Image.new("L", (40, 20), 255)
+    best, result = TesseractOCR(["kor", "eng"], cmd=str(script)).read_best([white, black])
+    assert best == 1 and "Sibutramine" in result.text
+    assert result.info["stopped_early"] == 1  # the slow junk pass was killed, not waited for
