@@ -33,6 +33,10 @@ class Limits:
     max_json_bytes: int = 256 * MB     # JSON is parsed whole
     max_text_bytes: int = 256 * MB     # TXT/MD are decoded whole
     max_hwp_stream: int = 256 * MB     # one decompressed HWP BodyText section
+    max_ocr_pages: int = 100           # pages of a scanned (text-less) PDF read by OCR; the rest are left out
+    ocr_dpi: int = 200                 # page rendering for OCR (pdftoppm -r)
+    ocr_psm: int = 4                   # tesseract page segmentation: 4 = one column of text of varying sizes
+    ocr_page_timeout_s: int = 120      # one page's render + recognition
 
     @classmethod
     def from_env(cls) -> Limits:

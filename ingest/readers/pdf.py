@@ -178,19 +178,46 @@ def read_pdf(path: Path, limits: Limits | None = None) -> Document:
             blocks.append(Block(text=text, page=number))
     if failed == n_pages:
         raise BadInputFile(path, "PDF의 어느 페이지도 읽을 수 없습니다(손상된 파일).", "no page of the PDF could be read")
-    if not blocks:
-        raise BadInputFile(
-            path,
-            "텍스트 층이 없는 PDF입니다(스캔 이미지로 보임). 문자 인식(OCR)은 적용하지 않습니다.",
-            "the PDF has no text layer (looks scanned); OCR is not applied",
-        )
+    ocr_note = ""
+    if not blocks:  # no text layer: a scan. Read it by OCR when tesseract and pdftoppm are installed
+        blocks, ocr_note = _ocr_blocks(path, n_pages, lim)
     meta_title = None
     try:
         meta_title = (reader.metadata or {}).get("/Title")
     except Exception:  # noqa: BLE001
         meta_title = None
     meta = {"format": "pdf", "pages": str(n_pages)}
-    if failed:
-        meta["warnings"] = f"{failed}쪽을 읽지 못했습니다"
+    warnings = [f"{failed}쪽을 읽지 못했습니다"] if failed and not ocr_note else []
+    if ocr_note:
+        meta["ocr"] = ocr_note
+        warnings.append(f"텍스트 층이 없는 스캔 PDF라 문자 인식(OCR, {ocr_note})으로 읽었습니다. 오인식이 있을 수 있으니 원문을 확인하세요")
+        if n_pages > lim.max_ocr_pages:
+            warnings.append(f"OCR은 앞 {lim.max_ocr_pages}쪽만 읽었습니다(전체 {n_pages}쪽, ASSISTANT_MAX_OCR_PAGES로 조정)")
+    if warnings:
+        meta["warnings"] = "; ".join(warnings)
     return Document(path=path, title=guess_title(blocks, path, str(meta_title) if meta_title else None),
                     blocks=blocks, meta=meta)
+
+
+def _ocr_blocks(path: Path, n_pages: int, lim: Limits) -> tuple[list[Block], str]:
+    """Blocks read by OCR, and the note for meta["ocr"]; the clear "no text layer" failure when OCR
+    is unavailable or finds nothing."""
+    from ingest.readers.ocr_pdf import LANGUAGES, ocr_pages
+
+    texts = ocr_pages(path, n_pages, lim)
+    if texts is None:
+        raise BadInputFile(
+            path,
+            "텍스트 층이 없는 PDF입니다(스캔 이미지로 보임). 문자 인식(OCR)에 필요한 tesseract/pdftoppm(poppler-utils)이 "
+            "설치되어 있지 않습니다.",
+            "the PDF has no text layer (looks scanned) and the OCR tools (tesseract, pdftoppm) are not installed",
+        )
+    blocks = []
+    for number, page_text in enumerate(strip_furniture([clean_line(t) for t in texts]), start=1):
+        text = join_broken_lines(_strip_page_numbers(page_text))
+        if text:
+            blocks.append(Block(text=text, page=number))
+    if not blocks:
+        raise BadInputFile(path, "텍스트 층이 없는 PDF이고, 문자 인식(OCR)으로도 글자를 찾지 못했습니다.",
+                           "the PDF has no text layer and OCR found no text")
+    return blocks, f"tesseract {LANGUAGES} {lim.ocr_dpi}dpi"
