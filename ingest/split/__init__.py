@@ -66,8 +66,8 @@ def split_file(path: Path, kind: str | None, hint: str | None, notes: SplitNotes
     if kind == "finding":
         return kind, unique_locators(finding_records_from_table(table, source, notes))
     if kind == "hazard-list":
-        return kind, hazard_records(table, source, notes)
-    return kind, ingredient_records(table, source, notes)
+        return kind, unique_locators(hazard_records(table, source, notes))
+    return kind, unique_locators(ingredient_records(table, source, notes))
 
 
 def unique_locators(records: list[Record]) -> list[Record]:

@@ -93,7 +93,7 @@ def _names_document(line: str) -> bool:
 
 
 def _title_candidate(line: str) -> bool:
-    return (len(line) <= 60 and bool(re.search(r"[가-힣A-Za-z]{2}", line)) and not _ARTICLE.match(line)
+    return (len(line) <= 60 and " | " not in line and bool(re.search(r"[가-힣A-Za-z]{2}", line)) and not _ARTICLE.match(line)
             and not _DIVISION.match(line) and not _PARA.match(line) and not line.endswith(("다.", "다", ".")))
 
 
@@ -117,10 +117,10 @@ def law_title(doc: Document) -> str:
                 seen = 99
                 break
             seen += 1
-            if _title_candidate(line):
-                if _names_document(line):
-                    return line
-                first = first or line
+            if _title_candidate(line) and _names_document(line):
+                return line
+            if seen == 1 and _title_candidate(line):
+                first = line  # no line names the document: the first line, as printed, when it looks like a title
             if seen >= 6:
                 break
         if seen >= 6:

@@ -54,3 +54,10 @@ def test_amendment_tags_leave_chapter_metadata() -> None:
     assert rec.metadata["chapter"] == "제1편 총칙 > 제1장 통칙 > 제1절 정의"
     assert "<신설 2018. 6. 30.>" in rec.text  # the article text keeps its history
     assert strip_amendment_tags("제2장 검사 〈신설 2019. 1. 1.〉") == "제2장 검사"
+
+
+def test_without_a_naming_line_only_the_first_line_can_be_the_title() -> None:
+    d = Document(Path("표.hwp"), "표", [Block("보도자료\n배포일시 | 2018. 9. 3. | 담당부서 | 연구정책과\n본문이 이어진다.")], {})
+    assert law_title(d) == "보도자료"
+    d = Document(Path("표.hwp"), "표", [Block("ABC 123 | DEF | GHI\n가 | 나")], {})
+    assert law_title(d) == "표"  # a table row is never the title: the reader's title
