@@ -24,8 +24,10 @@ import re
 from ingest.document import Document
 
 _LEAD = r"^\s*(?:[-•·*○□▶]\s*|[가-하]\.\s*|\(?\d{1,2}\)\s*|\(\s*)?"
-_DISPOSITION = re.compile(_LEAD + r"(?:처\s*분|처분\s*요구|처분\s*요구\s*사항|처분\s*내용|조치\s*요구|조치\s*사항)\s*[:：]\s*\S")
-_BASIS = re.compile(_LEAD + r"(?:관련\s*규정|관련\s*법령|관계\s*법령|근거\s*법령|근거\s*규정|위반\s*법령|위반\s*규정|근거)\s*[:：]\s*\S")
+# "다. 처분요구: 주의", "처분 | 시정" (a table row): the value must be an audit disposition word
+_DISPOSITION = re.compile(_LEAD + r"(?:처\s*분|처분\s*요구|처분\s*요구\s*사항|처분\s*내용|처분\s*종류|조치\s*요구|조치\s*사항)"
+                          r"\s*[:：|]\s*[^\n]{0,20}?(?:변상|징계|문책|시정|주의|개선|권고|통보|고발)")
+_BASIS = re.compile(_LEAD + r"(?:관련\s*규정|관련\s*법령|관계\s*법령|근거\s*법령|근거\s*규정|위반\s*법령|위반\s*규정|근거)\s*[:：|]\s*\S")
 _HEADINGS = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩIVX\d]+\s*[.)]\s*)?(?:감사\s*결과|지적\s*사항|감사\s*지적|주요\s*지적|처분\s*요구)")
 _COVER = re.compile(_LEAD + r"(?:감사\s*기관|감사\s*대상(?:\s*기관)?|피감\s*기관|피감사\s*기관|수감\s*기관|감사\s*종류|감사\s*기간|감사\s*연도)\s*[:：|]")
 _ARTICLE = re.compile(r"^\s*제\s*\d+\s*조(?:\s*의\s*\d+)?\s*[(（][^()（）]{1,80}[)）]")

@@ -79,3 +79,15 @@ def test_year_and_other_header_synonyms() -> None:
     for header in ("지적연도", "회계연도", "감사년도", "회계년도"):
         rows = [{header: "2021", "제목": "t"}]
         assert finding_records_from_table(Table(Path("f.csv"), [header, "제목"], rows, {}), "f.csv")[0].metadata["year"] == 2021
+
+
+def test_manual_with_actions_but_no_audit_disposition_stays_regulation() -> None:
+    doc = Document(Path("매뉴얼.hwp"), "", [Block("특송 검사 매뉴얼(샘플)\n1. 검사 대상 선별\n조치사항: 통관보류 후 분석 의뢰\n"
+                                                 "근거: 관세법 제246조\n2. 결과 통보\n처분: 반송 또는 폐기")], {})
+    assert not looks_like_findings(doc)
+
+
+def test_report_with_table_rows_is_found() -> None:
+    doc = Document(Path("결과.hwp"), "", [Block("감사결과 처분요구서(샘플)\n1. 반입신고 지연 방치\n처분요구 | 시정\n"
+                                               "관련규정 | 관세법(샘플) 제157조\n2. 검사 기록 누락\n처분요구 | 주의")], {})
+    assert looks_like_findings(doc)
