@@ -12,18 +12,19 @@ from ingest.readers.limits import Limits, current
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")  # **제1조(목적)**, __x__
+# **제1조(목적)**, __x__ (underscores only at word edges: RAW__NM stays as is, as in CommonMark)
+_MD_EMPHASIS = re.compile(r"(\*\*)(?=\S)(.+?)(?<=\S)\*\*|(?<![0-9A-Za-z_])(__)(?=\S)(.+?)(?<=\S)__(?![0-9A-Za-z_])")
 _MD_QUOTE = re.compile(r"^\s{0,3}>\s?", re.MULTILINE)  # > 인용
 
 
 def strip_markdown(text: str) -> str:
     """Emphasis markers and blockquote marks removed, the words kept (headings are handled per line).
 
-    >>> strip_markdown("> **제1조(목적)** 이 __지침__은")
-    '제1조(목적) 이 지침은'
+    >>> strip_markdown("> **제1조(목적)** 이 __지침__ 은 RAW__IRDNT__NM")
+    '제1조(목적) 이 지침 은 RAW__IRDNT__NM'
     """
     text = _MD_QUOTE.sub("", text)
-    return _MD_EMPHASIS.sub(r"\2", text)
+    return _MD_EMPHASIS.sub(lambda m: m.group(2) if m.group(1) else m.group(4), text)
 
 
 def read_text_document(path: Path, limits: Limits | None = None) -> Document:
