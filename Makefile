@@ -5,11 +5,11 @@ STAMP  := $(VENV)/.setup-stamp
 HOME_DIR ?= data
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test check lint types audit licenses bench clean
+.PHONY: setup demo test check lint types audit licenses lock bench clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/setup.sh
+$(STAMP): pyproject.toml scripts/setup.sh requirements.lock
 	bash scripts/setup.sh
 	@touch $(STAMP)
 
@@ -29,8 +29,12 @@ lint: setup
 types: setup
 	$(BIN)/mypy assistant ingest
 
+# Known vulnerabilities in the locked dependencies (needs the advisory service: PyPI/OSV).
 audit: setup
-	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off
+
+lock: setup
+	$(BIN)/pip freeze --exclude-editable | sed 's|^llama_cpp_python @ .*|llama_cpp_python==$(shell $(BIN)/python -c "import llama_cpp; print(llama_cpp.__version__)")|' > requirements.lock
 
 licenses: setup
 	$(BIN)/python scripts/licenses.py --check

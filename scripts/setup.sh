@@ -28,8 +28,9 @@ fi
 .venv/bin/pip install -q torch==2.13.0
 if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
   echo "==> building llama-cpp-python from source (about 6 minutes on 2 cores)"
-  CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/pip install -q "llama-cpp-python>=0.3.2"
+  CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/pip install -q -c requirements.lock "llama-cpp-python>=0.3.2"
 fi
 echo "==> installing the project"
-.venv/bin/pip install -q -e '.[llm,dev]'
+# requirements.lock pins the versions this release was tested with (`make lock` regenerates it).
+.venv/bin/pip install -q -c requirements.lock -e '.[llm,dev]'
 echo "==> setup done"
