@@ -64,6 +64,24 @@ class LabelResult:
         }
 
 
+WELL_READ_CONF = 85.0  # every word of a line at least this confident: the second round skips the line
+
+
+def well_read_lines(result: OcrResult) -> list[tuple[int, int, int, int]]:
+    """Boxes (left, top, right, bottom) of the lines the first round read confidently in any pass: glare or
+    shading hides the other lines, and a line read this well gains nothing from a second look."""
+    boxes = []
+    for p in result.passes:
+        for line in p.lines():
+            if not any(len(w.text) >= 2 for w in line) or min(w.conf for w in line) < WELL_READ_CONF:
+                continue
+            h = max(w.height for w in line)
+            pad = max(2, round(0.15 * h))
+            boxes.append((min(w.left for w in line) - pad, min(w.top for w in line) - pad,
+                          max(w.left + w.width for w in line) + pad, max(w.top + w.height for w in line) + pad))
+    return boxes
+
+
 class LabelChecker:
     def __init__(self, lists: ListSnapshot | Any, ocr: OCREngine, legal: LegalBasis | None = None,
                  limits: ImageLimits | None = None, preprocess_options: PreprocessOptions | None = None,
@@ -95,7 +113,7 @@ class LabelChecker:
             return src
         return load_image(src, name, self.limits)
 
-    def _needs_retry(self, matches: list[Match], prepared: list[Image.Image | None]) -> bool:
+    def _needs_retry(self, matches: list[Match], prepared: list[tuple[Image.Image, OcrResult] | None]) -> bool:
         """Second OCR round (background-flattened images) only when the first found nothing strong: the
         typical photo (a clear name, ingredient or barcode hit) pays for one round."""
         if not self.preprocess_options.retry_flattened or not hasattr(self.ocr, "read_best"):
@@ -118,7 +136,7 @@ class LabelChecker:
         for li in loaded:
             barcodes += [b for b in read_barcodes(li.image) if b.text not in {x.text for x in barcodes}]
         hit_by_barcode = bool(barcodes) and any(m.via == "barcode" for m in match_all(index, [], barcodes))
-        prepared_images: list[Image.Image | None] = []
+        prepared_images: list[tuple[Image.Image, OcrResult] | None] = []
         for li in loaded:
             info = dict(li.info)
             prepared_images.append(None)
@@ -126,8 +144,8 @@ class LabelChecker:
                 info["ocr"] = "skipped: barcode matched a listed product"
             else:
                 prepared, pinfo = preprocess(li.image, self.preprocess_options)
-                prepared_images[-1] = prepared
                 result = self.ocr.read(prepared)
+                prepared_images[-1] = (prepared, result)
                 passes += result.passes
                 merged_ocr.passes += result.passes
                 texts.append(result.text)
@@ -135,10 +153,13 @@ class LabelChecker:
             infos.append(info)
         matches = match_all(index, passes, barcodes)
         if self._needs_retry(matches, prepared_images):
-            for prepared, info in zip(prepared_images, infos):
-                if prepared is None:
+            for first, info in zip(prepared_images, infos):
+                if first is None:
                     continue
-                kinds = retry_images(prepared)
+                prepared, first_result = first
+                done = well_read_lines(first_result)
+                kinds = retry_images(prepared, done)
+                info["retry_blanked_lines"] = len(done)
                 best, result = self.ocr.read_best([im for _, im in kinds])  # type: ignore[attr-defined]
                 passes += result.passes
                 merged_ocr.passes += result.passes

@@ -125,13 +125,33 @@ def flatten_background(gray: np.ndarray, text_dark: bool) -> np.ndarray:
     return 255 - stretched
 
 
-def retry_images(prepared: Image.Image) -> list[tuple[str, Image.Image]]:
+def _line_is_whole(flat: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """No ink just left or right of a line's box: the first round read the whole line, not the part of it
+    outside the glare ("Sugar Balanc" of "Sugar Balance Plus")."""
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    reach = 3 * max(1, y1 - y0)
+    for strip in (flat[y0:y1, max(0, x0 - reach):x0], flat[y0:y1, x1:x1 + reach]):
+        if strip.size and float((strip < 128).mean()) > 0.01:
+            return False
+    return True
+
+
+def retry_images(prepared: Image.Image, blank: list[tuple[int, int, int, int]] | None = None
+                 ) -> list[tuple[str, Image.Image]]:
     """The alternatives for the second OCR round: the prepared image flattened for both text polarities
     (the polarity judged in `preprocess` is what glare most often gets wrong). OCR keeps the one it reads
-    with more confidence."""
+    with more confidence. `blank`: boxes (left, top, right, bottom) the first round already read well,
+    painted white so the second round spends its time only on what is left."""
     gray = np.asarray(prepared.convert("L"))
-    return [("flat-dark-text", Image.fromarray(flatten_background(gray, True))),
-            ("flat-light-text", Image.fromarray(flatten_background(gray, False)))]
+    out = []
+    for name, dark in (("flat-dark-text", True), ("flat-light-text", False)):
+        flat = flatten_background(gray, dark)
+        for box in blank or []:
+            if _line_is_whole(flat, box):
+                x0, y0, x1, y1 = (max(0, v) for v in box)
+                flat[y0:y1, x0:x1] = 255
+        out.append((name, Image.fromarray(flat)))
+    return out
 
 
 def preprocess(img: Image.Image, opts: PreprocessOptions | None = None) -> tuple[Image.Image, dict]:
