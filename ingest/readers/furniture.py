@@ -5,7 +5,7 @@ Two rules, both only on the first/last `EDGE` lines of a page:
   a browser's print header/footer (Chromium: "11/21/26, 1:55 AM <title>", "26. 11. 21. 오전 1:55
   <title>", "file:///…/notice.html 1/2", "https://… 2/5");
 - running headers/footers: a line that (digits ignored) opens or closes most pages of a document
-  of 3 pages or more (short, not a sentence, never seen mid-page); a bare number equal to the page number as the first or last line. Statute structure lines (제N조, 제N장, 부칙, 별표, ①) are never removed.
+  of 3 pages or more, kept on page 1 where it is usually the title (short, not a sentence, never seen mid-page); a bare number equal to the page number as the first or last line. Statute structure lines (제N조, 제N장, 부칙, 별표, ①) are never removed.
 
 >>> strip_furniture(["제1조(목적) 목적\\n11/21/26, 1:55 AM 전자관보\\nfile:///tmp/a.html 1/2",
 ...                  "제2조(정의) 정의\\n- 2 -"])
@@ -28,7 +28,8 @@ _FURNITURE = re.compile(
     r"|\d{2,4}\.\s*\d{1,2}\.\s*\d{1,2}\.?\s*(?:오전|오후)\s*\d{1,2}:\d{2}(?:\s|$)"  # 26. 11. 21. 오전 1:55 …
     r"|\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?\s*$"
     r"|(?:file|https?)://\S+(?:\s+" + _PAGE + r")?\s*$"
-    r"|about:blank(?:\s+" + _PAGE + r")?\s*$)",
+    r"|about:blank(?:\s+" + _PAGE + r")?\s*$"
+    r"|법제처\s*\d{1,4}\s*국가법령정보센터\s*$)",  # law.go.kr printouts
     re.IGNORECASE,
 )
 _STRUCTURE = re.compile(r"^\s*(?:제\s*\d+\s*(?:조|장|절|관|편)|부\s*칙|[\[【]?\s*별\s*[표지]|[①-⑳])")
@@ -65,7 +66,9 @@ def strip_furniture(pages: list[str]) -> list[str]:
     for number, lines in enumerate(split, start=1):
         idx = [i for i, ln in enumerate(lines) if ln.strip()]
         edge = set(idx[:EDGE] + idx[-EDGE:])
-        drop = {i for i in edge if not _STRUCTURE.match(lines[i]) and (is_furniture(lines[i]) or _norm(lines[i]) in running)}
+        # page 1 keeps a running line: it is often the document's own title, printed atop every page
+        drop = {i for i in edge if not _STRUCTURE.match(lines[i])
+                and (is_furniture(lines[i]) or (number > 1 and _norm(lines[i]) in running))}
         drop |= {i for i in idx[:1] + idx[-1:] if lines[i].strip() == str(number)}  # a bare page number
         out.append("\n".join(ln for i, ln in enumerate(lines) if i not in drop))
     return out

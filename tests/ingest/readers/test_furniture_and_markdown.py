@@ -22,9 +22,15 @@ def test_running_header_repeated_on_most_pages_is_removed() -> None:
     pages = [f"우편물 통관 고시 | 관세청\n제{n}조(보칙 {n}) 기록은 5년간 보관한다.\n{n}" for n in range(1, 5)]
     pages[2] = "제3조(보칙 3) 머리말이 없는 쪽\n3"
     out = strip_furniture(pages)
-    assert out[0] == "제1조(보칙 1) 기록은 5년간 보관한다."
+    assert out[1] == "제2조(보칙 2) 기록은 5년간 보관한다."
     assert out[2] == "제3조(보칙 3) 머리말이 없는 쪽"
-    assert all("관세청" not in p for p in out)
+    assert all("관세청" not in p for p in out[1:])
+    assert out[0].startswith("우편물 통관 고시 | 관세청\n")  # page 1 keeps it: often the title itself
+
+
+def test_law_go_kr_footer_is_furniture() -> None:
+    pages = ["관세법\n제1조(목적) 목적\n법제처 1 국가법령정보센터", "제2조(정의) 정의\n법제처 2 국가법령정보센터"]
+    assert strip_furniture(pages) == ["관세법\n제1조(목적) 목적", "제2조(정의) 정의"]
 
 
 def test_article_lines_repeated_at_page_tops_are_kept() -> None:
