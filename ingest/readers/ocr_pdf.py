@@ -34,16 +34,18 @@ def _languages() -> str:
     return "+".join(langs) or LANGUAGES
 
 
-def ocr_pages(path: Path, n_pages: int, limits: Limits | None = None) -> list[str] | None:
-    """Recognised text of pages 1..min(n_pages, max_ocr_pages); "" for a page that failed. None: no OCR tools."""
+def ocr_pages(path: Path, n_pages: int, limits: Limits | None = None, pages: list[int] | None = None) -> list[str] | None:
+    """Recognised text of the given page numbers (default 1..n_pages), at most max_ocr_pages of them,
+    in order; "" for a page that failed. None: no OCR tools."""
     if not ocr_available():
         return None
     lim = current(limits)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     langs = _languages()
     texts: list[str] = []
+    wanted = (pages if pages is not None else list(range(1, n_pages + 1)))[: lim.max_ocr_pages]
     with tempfile.TemporaryDirectory(prefix="ingest-ocr-") as tmp:
-        for number in range(1, min(n_pages, lim.max_ocr_pages) + 1):
+        for number in wanted:
             stem = Path(tmp) / f"p{number}"
             try:
                 subprocess.run(["pdftoppm", "-r", str(lim.ocr_dpi), "-gray", "-png", "-singlefile",

@@ -165,12 +165,16 @@ def read_pdf(path: Path, limits: Limits | None = None) -> Document:
     blocks: list[Block] = []
     failed = 0
     raw_pages: list[str] = []
+    image_only: list[int] = []  # pages with a picture and no text: a scanned page inside a text PDF
     for number in range(1, n_pages + 1):
         try:
             raw = reader.pages[number - 1].extract_text() or ""
         except Exception:  # noqa: BLE001 - one broken page must not lose the document
             failed += 1
             raw = ""
+        else:
+            if not raw.strip() and _has_image(reader.pages[number - 1]):
+                image_only.append(number)
         raw_pages.append(clean_line(raw.translate(_CONTROLS_TO_SPACE)))
     for number, page_text in enumerate(strip_furniture(raw_pages), start=1):  # running headers/footers, print stamps
         text = join_broken_lines(_strip_page_numbers(page_text))
@@ -179,8 +183,14 @@ def read_pdf(path: Path, limits: Limits | None = None) -> Document:
     if failed == n_pages:
         raise BadInputFile(path, "PDF의 어느 페이지도 읽을 수 없습니다(손상된 파일).", "no page of the PDF could be read")
     ocr_note = ""
+    ocr_partial = ""
     if not blocks:  # no text layer: a scan. Read it by OCR when tesseract and pdftoppm are installed
         blocks, ocr_note = _ocr_blocks(path, n_pages, lim)
+    elif image_only:  # a text PDF with scanned pages (a scanned 별표): OCR those pages only, when possible
+        extra = _ocr_some(path, n_pages, lim, image_only)
+        if extra:
+            blocks = sorted(blocks + extra, key=lambda b: b.page or 0)
+            ocr_partial = ", ".join(str(b.page) for b in extra)
     meta_title = None
     try:
         meta_title = (reader.metadata or {}).get("/Title")
@@ -193,6 +203,11 @@ def read_pdf(path: Path, limits: Limits | None = None) -> Document:
         warnings.append(f"텍스트 층이 없는 스캔 PDF라 문자 인식(OCR, {ocr_note})으로 읽었습니다. 오인식이 있을 수 있으니 원문을 확인하세요")
         if n_pages > lim.max_ocr_pages:
             warnings.append(f"OCR은 앞 {lim.max_ocr_pages}쪽만 읽었습니다(전체 {n_pages}쪽, ASSISTANT_MAX_OCR_PAGES로 조정)")
+    if ocr_partial:
+        from ingest.readers.ocr_pdf import LANGUAGES
+
+        meta["ocr"] = f"tesseract {LANGUAGES} {lim.ocr_dpi}dpi (쪽 {ocr_partial})"
+        warnings.append(f"텍스트 층이 없는 쪽({ocr_partial}쪽)을 문자 인식(OCR)으로 읽었습니다. 오인식이 있을 수 있으니 원문을 확인하세요")
     if warnings:
         meta["warnings"] = "; ".join(warnings)
     return Document(path=path, title=guess_title(blocks, path, str(meta_title) if meta_title else None),
@@ -221,3 +236,28 @@ def _ocr_blocks(path: Path, n_pages: int, lim: Limits) -> tuple[list[Block], str
         raise BadInputFile(path, "텍스트 층이 없는 PDF이고, 문자 인식(OCR)으로도 글자를 찾지 못했습니다.",
                            "the PDF has no text layer and OCR found no text")
     return blocks, f"tesseract {LANGUAGES} {lim.ocr_dpi}dpi"
+
+
+def _has_image(page) -> bool:  # noqa: ANN001 - a pypdf PageObject
+    """Whether the page draws an image XObject (a scan); False on anything unexpected."""
+    try:
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        if xobjects is None:
+            return False
+        return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _ocr_some(path: Path, n_pages: int, lim: Limits, numbers: list[int]) -> list[Block]:
+    """OCR blocks for the given scanned pages of a text PDF; [] when OCR is unavailable or finds nothing."""
+    from ingest.readers.ocr_pdf import ocr_pages
+
+    texts = ocr_pages(path, n_pages, lim, pages=numbers) or []
+    blocks = []
+    for number, raw in zip(numbers, texts, strict=False):
+        text = join_broken_lines(_strip_page_numbers(clean_line(raw)))
+        if text:
+            blocks.append(Block(text=text, page=number))
+    return blocks

@@ -59,3 +59,23 @@ def test_missing_ocr_tools_keep_the_clear_failure(tmp_path: Path, monkeypatch: p
     with pytest.raises(BadInputFile) as err:
         read_document(pdf)
     assert "텍스트 층" in str(err.value) and "tesseract" in str(err.value)
+
+
+@needs_ocr
+def test_scanned_page_inside_a_text_pdf_is_read_by_ocr(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+    from reader_helpers import make_text_pdf
+
+    text_pdf = make_text_pdf(tmp_path / "text.pdf", ["검사 고시(샘플)\n제1조(목적) 검사 절차를 정한다."])
+    scan = scanned_pdf(tmp_path / "scan.pdf", [["[별표 1] 검사 수수료(제1조 관련)", "일반 검사 건당 5천원"]])
+    writer = PdfWriter()
+    for source in (text_pdf, scan):
+        for page in PdfReader(source).pages:
+            writer.add_page(page)
+    merged = tmp_path / "merged.pdf"
+    with open(merged, "wb") as fh:
+        writer.write(fh)
+    doc = read_document(merged)
+    assert [b.page for b in doc.blocks] == [1, 2]
+    assert "제1조(목적)" in doc.blocks[0].text and "수수료" in doc.blocks[1].text
+    assert "쪽 2" in doc.meta["ocr"] and "OCR" in doc.meta["warnings"]
