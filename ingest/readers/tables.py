@@ -210,18 +210,19 @@ def _sheet_rows(ws_values, ws_formulas, merged: list[tuple[int, int, int, int]] 
     formulas = ws_formulas.iter_rows(values_only=True) if ws_formulas is not None else itertools.repeat(())
     pending = sorted(r for r in (merged or []) if r[2] > r[0])  # (row1, col1, row2, col2), 1-based
     active: list[list] = []  # [row1, col1, row2, col2, value]
+    nxt = 0  # next range in `pending` to open
     for number, (values, raw) in enumerate(zip(ws_values.iter_rows(values_only=True), formulas, strict=False), 1):
         cells = []
         for i, v in enumerate(values):
             if v is None and i < len(raw) and isinstance(raw[i], str) and raw[i].startswith("="):
                 v = raw[i]
             cells.append(cell_text(v))
-        if pending or active:
-            while pending and pending[0][0] == number:
-                r1, c1, r2, c2 = pending.pop(0)
-                active.append([r1, c1, r2, c2, cells[c1 - 1] if c1 <= len(cells) else ""])
-            while pending and pending[0][0] < number:  # a range starting on a row the parser skipped
-                pending.pop(0)
+        if nxt < len(pending) or active:
+            while nxt < len(pending) and pending[nxt][0] <= number:
+                r1, c1, r2, c2 = pending[nxt]
+                nxt += 1
+                if r1 == number:  # (a range starting on a row the parser skipped is dropped)
+                    active.append([r1, c1, r2, c2, cells[c1 - 1] if c1 <= len(cells) else ""])
             for r1, c1, r2, c2, value in active:
                 if value:
                     if len(cells) < c2:
