@@ -5,7 +5,7 @@ Usage:
     .venv/bin/python bench/answers.py [--home DIR] [--questions bench/questions/regulations.jsonl ...]
 
 With no --home, the sample corpora are ingested into a temporary home first. Regulation questions
-are asked as an `officer` (findings hidden, as at the counter); finding questions as an `auditor`
+are asked as an `officer` over regulations (what the chat tab and `ask` search); finding questions as an `auditor`
 restricted to findings (the audit-search use); unanswerable questions (off-topic or outside the
 corpora) as an officer, where "right" means the answer said no basis was found. Prints the share
 answered with the right article cited, the share grounded, the share refused, and warm latency p50/p95.
@@ -53,7 +53,8 @@ def run(home: Path, question_files: list[Path]) -> dict:
     for qfile in question_files:
         rows = [json.loads(line) for line in qfile.read_text(encoding="utf-8").splitlines() if line.strip()]
         is_finding = "finding" in qfile.name
-        filters = Filters(kinds=["finding"]) if is_finding else Filters.for_role("officer")
+        # As the product asks: the chat tab and `ask` search regulations for an officer; the audit tab findings.
+        filters = Filters(kinds=["finding"]) if is_finding else Filters.for_role("officer", Filters(kinds=["regulation"]))
         right = grounded = refused = 0
         times: list[float] = []
         misses = []

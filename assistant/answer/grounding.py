@@ -27,7 +27,7 @@ class Support:
     matched: list[str]
     specific: list[str]
     coverage: float  # share of the question's content tokens found in the passage
-    matched_words: int = 0  # question words (not tokens: a compound counts once) with a specific noun found
+    matched_words: float = 0.0  # question words (a compound counts once) found: a noun 1, a predicate ½
     unknown: list[str] = field(default_factory=list)  # topic nouns the whole index has never seen
 
     @property
@@ -38,7 +38,7 @@ class Support:
             return False
         # The question's topic is something no indexed document mentions (초봉, 톤세, 개성공단):
         # one incidental shared word is not a basis.
-        return not self.unknown or self.matched_words >= 2
+        return not self.unknown or self.matched_words >= 1.5
 
 
 def _is_predicate(token: str) -> bool:
@@ -80,7 +80,11 @@ def support(question: str, passage_texts: Iterable[str], known: Callable[[str], 
     weight = {t: 0.5 if _is_predicate(t) else 1.0 for t in content}
     coverage = sum(weight[t] for t in content if t in found) / sum(weight.values())
     words = [set(_tokens(w)) for w in question.split()]
-    matched_words = sum(1 for w in words if any(t in specific and not _is_predicate(t) for t in w))
+    matched_words = 0.0
+    for w in words:
+        hit = [t for t in w if t in specific]
+        if hit:
+            matched_words += 1.0 if any(not _is_predicate(t) for t in hit) else 0.5
     unknown: list[str] = []
     if known is not None:
         for t in content:
