@@ -188,11 +188,12 @@ def _units(doc: Document) -> tuple[list[_Unit], list[tuple[str, int | None]]]:
                 prefix_label = addenda_label(line) if dated else "부칙"
                 units.append(_Unit(prefix_label, prefix_label, chapter=line))
                 continue
-            if section == "body" and (m := _DIVISION.match(line)) and not line.endswith(("다.", "다")):
+            bare = strip_amendment_tags(line)  # "제2장 검사 <개정 2020. 12. 22., 2023. 1. 1.> [전문개정 …]"
+            if section == "body" and (m := _DIVISION.match(bare)) and not bare.endswith(("다.", "다")):
                 level = _LEVELS.index(m.group(2))
                 for lower in _LEVELS[level:]:
                     divisions.pop(lower, None)
-                divisions[m.group(2)] = strip_amendment_tags(line)
+                divisions[m.group(2)] = bare
                 continue
             m = _ARTICLE.match(line)
             if m and _is_heading(m, last):

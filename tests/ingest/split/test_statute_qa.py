@@ -54,6 +54,9 @@ def test_amendment_tags_leave_chapter_metadata() -> None:
     assert rec.metadata["chapter"] == "제1편 총칙 > 제1장 통칙 > 제1절 정의"
     assert "<신설 2018. 6. 30.>" in rec.text  # the article text keeps its history
     assert strip_amendment_tags("제2장 검사 〈신설 2019. 1. 1.〉") == "제2장 검사"
+    long_tags = "제2장 검사 <개정 2019. 1. 1., 2020. 12. 22., 2023. 12. 26.> [전문개정 2024. 1. 1.]"
+    d = doc(f"관세법(샘플)\n{long_tags}\n제5조(검사) 검사한다.")
+    assert statute_records(d, "d.txt")[0].metadata["chapter"] == "제2장 검사"
 
 
 def test_without_a_naming_line_only_the_first_line_can_be_the_title() -> None:
