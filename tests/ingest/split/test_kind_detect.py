@@ -91,3 +91,10 @@ def test_report_with_table_rows_is_found() -> None:
     doc = Document(Path("결과.hwp"), "", [Block("감사결과 처분요구서(샘플)\n1. 반입신고 지연 방치\n처분요구 | 시정\n"
                                                "관련규정 | 관세법(샘플) 제157조\n2. 검사 기록 누락\n처분요구 | 주의")], {})
     assert looks_like_findings(doc)
+
+
+def test_hazard_header_variants() -> None:
+    from ingest.split.headers import SCHEMAS
+
+    mapped = SCHEMAS["hazard-list"].map(["제품명", "제조사/판매사", "적발 성분", "바코드(EAN)", "제조국(원산지)"])
+    assert sorted(mapped.values()) == ["barcode", "country", "ingredients", "manufacturer", "product"]
