@@ -18,8 +18,8 @@ from pathlib import Path
 
 from assistant.errors import BadInputFile, ProtectedDocument
 from ingest.document import Block, Document
-from ingest.readers.furniture import strip_furniture
 from ingest.readers._common import clean_line, guess_title
+from ingest.readers.furniture import strip_furniture
 from ingest.readers.limits import Limits, current
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)

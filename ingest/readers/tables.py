@@ -223,7 +223,7 @@ def _sheet_rows(ws_values, ws_formulas, merged: list[tuple[int, int, int, int]] 
                 nxt += 1
                 if r1 == number:  # (a range starting on a row the parser skipped is dropped)
                     active.append([r1, c1, r2, c2, cells[c1 - 1] if c1 <= len(cells) else ""])
-            for r1, c1, r2, c2, value in active:
+            for _r1, c1, _r2, c2, value in active:
                 if value:
                     if len(cells) < c2:
                         cells.extend([""] * (c2 - len(cells)))
