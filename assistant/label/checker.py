@@ -65,15 +65,17 @@ class LabelResult:
 
 
 WELL_READ_CONF = 85.0  # every word of a line at least this confident: the second round skips the line
+WELL_READ_CONF_CJK = 75.0  # ... in the chi_sim / jpn passes, whose confidences run lower for the same quality
 
 
 def well_read_lines(result: OcrResult) -> list[tuple[int, int, int, int]]:
     """Boxes (left, top, right, bottom) of the lines the first round read confidently in any pass: glare or
     shading hides the other lines, and a line read this well gains nothing from a second look."""
     boxes = []
-    for p in result.passes:
+    for i, p in enumerate(result.passes):
+        need = WELL_READ_CONF if i == 0 else WELL_READ_CONF_CJK
         for line in p.lines():
-            if not any(len(w.text) >= 2 for w in line) or min(w.conf for w in line) < WELL_READ_CONF:
+            if sum(len(w.text) for w in line) < 2 or min(w.conf for w in line) < need:
                 continue
             h = max(w.height for w in line)
             pad = max(2, round(0.15 * h))

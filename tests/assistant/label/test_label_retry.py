@@ -138,3 +138,23 @@ def test_read_best_stops_the_other_polarity_once_one_reads_clearly(tmp_path):
     best, result = TesseractOCR(["kor", "eng"], cmd=str(script)).read_best([white, black])
     assert best == 1 and "Sibutramine" in result.text
     assert result.info["stopped_early"] == 1  # the slow junk pass was killed, not waited for
+
+
+def test_second_round_blanks_only_whole_lines_read_well():
+    from assistant.label.checker import well_read_lines
+
+    img = Image.new("L", (1000, 300), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 48)
+    d.text((40, 30), "Vital Lab", font=font, fill=0)
+    d.text((40, 150), "Sugar Balance Plus", font=font, fill=0)
+    words = [OcrWord("Vital", 96, 0, 40, 40, 110, 45), OcrWord("Lab", 97, 0, 160, 40, 80, 45),
+             # only "Sugar Balanc" was read (the rest under glare): the line must not be blanked
+             OcrWord("Sugar", 93, 1, 40, 160, 130, 50), OcrWord("Balanc", 92, 1, 180, 160, 150, 50),
+             OcrWord("=)", 40, 2, 500, 260, 20, 20)]
+    boxes = well_read_lines(OcrResult([OcrPass("kor+eng", words)]))
+    assert len(boxes) == 2  # the low-confidence line is never blanked
+    dark = dict(retry_images(img, boxes))["flat-dark-text"]
+    arr = np.asarray(dark)
+    assert (arr[30:100, 30:260] < 128).sum() == 0  # "Vital Lab": read whole, blanked
+    assert (arr[150:220, 30:330] < 128).sum() > 100  # "Sugar Balanc...": ink goes on to the right, kept
