@@ -6,6 +6,8 @@ Anything else is a bug and may show a traceback.
 
 from __future__ import annotations
 
+import os
+
 
 class AssistantError(Exception):
     """Base class: `str(err)` is the Korean message."""
@@ -26,7 +28,7 @@ class BadInputFile(AssistantError):
 
     exit_code = 2
 
-    def __init__(self, path: str, reason_ko: str, reason_en: str | None = None):
+    def __init__(self, path: str | os.PathLike[str], reason_ko: str, reason_en: str | None = None):
         self.path = str(path)
         self.reason_ko = reason_ko
         self.reason_en = reason_en or reason_ko

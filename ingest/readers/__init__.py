@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from assistant.errors import BadInputFile, UnsupportedFormat
 from ingest.document import Document, Table
@@ -75,6 +75,7 @@ def _sniff(path: Path) -> str | None:
 
 
 def _reader(fmt: str) -> ReaderChoice:
+    read: Callable[..., Any]
     if fmt == "pdf":
         from ingest.readers.pdf import read_pdf as read
     elif fmt == "hwp":

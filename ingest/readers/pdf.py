@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import BadInputFile, ProtectedDocument
 from ingest.document import Block, Document
@@ -139,6 +140,7 @@ def read_pdf(path: Path, limits: Limits | None = None) -> Document:
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
+            ok: Any
             try:
                 ok = reader.decrypt("")
             except Exception:  # noqa: BLE001 - unsupported crypto is also "protected"
@@ -193,7 +195,8 @@ def read_pdf(path: Path, limits: Limits | None = None) -> Document:
             ocr_partial = ", ".join(str(b.page) for b in extra)
     meta_title = None
     try:
-        meta_title = (reader.metadata or {}).get("/Title")
+        info: Any = reader.metadata or {}
+        meta_title = info.get("/Title")
     except Exception:  # noqa: BLE001
         meta_title = None
     meta = {"format": "pdf", "pages": str(n_pages)}

@@ -138,7 +138,8 @@ def _fields(line: str) -> list[tuple[str, str]]:
         cells = [c.strip() for c in line.split(" | ")]
         pairs = [(_LOOKUP.get(normalize_header(cells[i])), cells[i + 1]) for i in range(0, len(cells) - 1, 2)]
         return [(k, v) for k, v in pairs if k in _FIELD_KEYS and v] if len(cells) % 2 == 0 else []
-    start = _PREFIX.match(line).end()
+    prefix = _PREFIX.match(line)
+    start = prefix.end() if prefix else 0
     matches = list(_LABEL.finditer(line, start))
     if not matches or matches[0].start() != start:
         return []

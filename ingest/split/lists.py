@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from assistant.records import Record
 from ingest.document import Table
@@ -169,7 +170,7 @@ def hazard_records(table: Table, source: str, notes: SplitNotes | None = None) -
         for label, key in (("바코드", "barcode"), ("등록일", "registered")):
             if row.get(key):
                 lines.append(f"{label}: {row[key]}")
-        meta = {k: row.get(k) for k in ("seq", "product", "manufacturer", "country", "barcode", "registered",
+        meta: dict[str, Any] = {k: row.get(k) for k in ("seq", "product", "manufacturer", "country", "barcode", "registered",
                                          "updated", "valid_from", "valid_to", "image_url")}
         meta["ingredients"] = " | ".join(ingredients)
         meta["row"] = n
@@ -203,7 +204,7 @@ def ingredient_records(table: Table, source: str, notes: SplitNotes | None = Non
                            ("해제일", "released"), ("해제사유", "release_reason")):
             if row.get(key):
                 lines.append(f"{label}: {row[key]}")
-        meta = {k: row.get(k) for k in ("name_ko", "name_en", "designated", "released", "reason",
+        meta: dict[str, Any] = {k: row.get(k) for k in ("name_ko", "name_en", "designated", "released", "reason",
                                          "release_reason", "category")}
         meta.update(other_names=" | ".join(others), status=status, row=n)
         if not meta.get("category") and (m := re.match(r"^\s*[\[【]([^\]】]{1,20})[\]】]", row.get("reason", ""))):
