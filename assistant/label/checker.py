@@ -155,7 +155,7 @@ class LabelChecker:
             infos.append(info)
         matches = match_all(index, passes, barcodes)
         if self._needs_retry(matches, prepared_images):
-            for first, info in zip(prepared_images, infos):
+            for first, info in zip(prepared_images, infos, strict=True):
                 if first is None:
                     continue
                 prepared, first_result = first

@@ -246,7 +246,7 @@ class TesseractOCR:
         if not images:
             return -1, OcrResult()
         handles = [_Handle() for _ in images]
-        futures = [self._pool.submit(self._run, self._encode(im), self.passes[0], h) for im, h in zip(images, handles)]
+        futures = [self._pool.submit(self._run, self._encode(im), self.passes[0], h) for im, h in zip(images, handles, strict=True)]
         pending = set(futures)
         while pending:  # a clearly good read settles it: the others (junk, and slow because of it) are stopped
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
