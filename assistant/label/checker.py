@@ -6,6 +6,10 @@ snapshot (or the Index to read it from), the OCR engine, and the legal-basis sea
 
 A barcode hit on a listed product is decisive, so OCR is skipped for that product unless
 `ocr_after_barcode_hit` is set (saves most of the time of a check).
+
+When the first OCR round finds nothing strong, a second round reads background-flattened versions of the
+photo (glare, shading of a curved bottle, a misjudged polarity; preprocess.retry_images), skipping the
+lines the first round already read whole and confidently; its passes are pooled with the first round's.
 """
 
 from __future__ import annotations

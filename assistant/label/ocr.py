@@ -7,6 +7,9 @@ run, in parallel, only over the rows the first pass read with low confidence (th
 looks like to kor+eng); "parallel" runs all passes on the whole image at once. A single `kor+eng+chi_sim+chi_tra+jpn` pass costs about twice the time and reads no better. `OMP_THREAD_LIMIT=1` is set for each process: left unset,
 Tesseract's OpenMP threads fight each other and run about 3× slower.
 
+`read_best(images)` serves the checker's second round: the Hangul/Latin pass over each alternative image
+in parallel, the most confident one kept (a clearly good read stops the others' processes at once).
+
 `chi_tra` is used only when `chi_sim` is not configured: the `jpn` model reads traditional forms and
 the matcher folds traditional characters to simplified (normalize.SCRIPT_VARIANTS).
 """
