@@ -27,7 +27,7 @@ from assistant.label.legal import LegalBasis
 from assistant.label.match import Match, NameIndex, match_all
 from assistant.label.ocr import OCREngine, OcrPass, OcrResult
 from assistant.label.parse import ParsedLabel, parse
-from assistant.label.preprocess import PreprocessOptions, preprocess, retry_images
+from assistant.label.preprocess import PreprocessOptions, preprocess, retry_images, shrink
 from assistant.label.snapshot import ListSnapshot
 from assistant.label.verdict import decide
 
@@ -166,7 +166,14 @@ class LabelChecker:
                 done = well_read_lines(first_result)
                 kinds = retry_images(prepared, done)
                 info["retry_blanked_lines"] = len(done)
-                best, result = self.ocr.read_best([im for _, im in kinds])  # type: ignore[attr-defined]
+                shrunk = [shrink(im, self.preprocess_options.retry_max_side) for _, im in kinds]
+                best, result = self.ocr.read_best([im for im, _ in shrunk])  # type: ignore[attr-defined]
+                scale = shrunk[best][1] if best >= 0 else 1.0
+                if scale != 1.0:  # word boxes back in the prepared image's pixels (name candidates compare heights)
+                    for p in result.passes:
+                        for w in p.words:
+                            w.left, w.top = round(w.left / scale), round(w.top / scale)
+                            w.width, w.height = round(w.width / scale), round(w.height / scale)
                 passes += result.passes
                 merged_ocr.passes += result.passes
                 texts.append(result.text)

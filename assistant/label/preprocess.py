@@ -28,6 +28,7 @@ class PreprocessOptions:
     deskew_max_deg: float = 20.0
     deskew_step_deg: float = 1.0
     retry_flattened: bool = True  # second OCR round on background-flattened images when the first finds nothing strong
+    retry_max_side: int = 1250  # the flattened images are clean dark-on-white: fewer pixels read as well
 
 
 def resize_for_ocr(img: Image.Image, opts: PreprocessOptions) -> Image.Image:
@@ -152,6 +153,15 @@ def retry_images(prepared: Image.Image, blank: list[tuple[int, int, int, int]] |
                 flat[y0:y1, x0:x1] = 255
         out.append((name, Image.fromarray(flat)))
     return out
+
+
+def shrink(img: Image.Image, max_side: int) -> tuple[Image.Image, float]:
+    """The image with its longer side at most `max_side`, and the scale applied."""
+    side = max(img.size)
+    if side <= max_side:
+        return img, 1.0
+    scale = max_side / side
+    return img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.BOX), scale
 
 
 def preprocess(img: Image.Image, opts: PreprocessOptions | None = None) -> tuple[Image.Image, dict]:

@@ -158,3 +158,21 @@ def test_second_round_blanks_only_whole_lines_read_well():
     arr = np.asarray(dark)
     assert (arr[30:100, 30:260] < 128).sum() == 0  # "Vital Lab": read whole, blanked
     assert (arr[150:220, 30:330] < 128).sum() > 100  # "Sugar Balanc...": ink goes on to the right, kept
+
+
+def test_second_round_reads_big_photos_shrunk_and_maps_words_back():
+    class SizeOCR(RetryOCR):
+        def read_best(self, images):
+            self.sizes = [im.size for im in images]
+            self.words = [OcrWord("Sibutramine", 90.0, 0, 100, 50, 200, 40)]
+            return 0, OcrResult([OcrPass("fake", self.words)])
+
+    buf = io.BytesIO()
+    Image.new("RGB", (2000, 1000), "white").save(buf, "PNG")
+    ocr = SizeOCR(["Vital Lab"], [])
+    res = checker(ocr).check([buf.getvalue()])
+    assert res.images[0]["preprocess"]["size"] == [1600, 800]
+    assert ocr.sizes == [(1250, 625), (1250, 625)]
+    w = ocr.words[0]  # in the prepared image's pixels again (x 1600/1250)
+    assert (w.left, w.top, w.width, w.height) == (128, 64, 256, 51)
+    assert res.verdict == "hazard"
