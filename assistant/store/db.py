@@ -314,20 +314,25 @@ class Database:
         return out
 
     # structured lists (label checker) ---------------------------------------------------------
+    # Each list row carries its record's locator (SELF_IMPORT_SEQ 123, 행 5, RAW_IRDNT …): a verdict cites it.
     def products(self) -> list[dict[str, Any]]:
         cols = ("id", "source_key", "source", *PRODUCT_FIELDS)
-        return [dict(zip(cols, r, strict=True)) for r in self.query(f"SELECT {', '.join(cols)} FROM products ORDER BY rowid")]
+        sql = (f"SELECT {', '.join('p.' + c for c in cols)}, r.locator FROM products p "
+               "LEFT JOIN records r ON r.id = p.id ORDER BY p.rowid")
+        return [dict(zip((*cols, "locator"), r, strict=True)) for r in self.query(sql)]
 
     def products_by_barcode(self, barcode: str) -> list[dict[str, Any]]:
         codes = barcodes_of(barcode) or [re.sub(r"\D", "", barcode)]
         cols = ("id", "source_key", "source", *PRODUCT_FIELDS)
-        sql = (f"SELECT {', '.join('p.' + c for c in cols)} FROM product_barcodes b JOIN products p ON p.id = b.id "
-               f"WHERE b.barcode IN ({','.join('?' * len(codes))}) ORDER BY p.rowid")
-        return [dict(zip(cols, r, strict=True)) for r in self.query(sql, codes)]
+        sql = (f"SELECT {', '.join('p.' + c for c in cols)}, r.locator FROM product_barcodes b JOIN products p ON p.id = b.id "
+               f"LEFT JOIN records r ON r.id = p.id WHERE b.barcode IN ({','.join('?' * len(codes))}) ORDER BY p.rowid")
+        return [dict(zip((*cols, "locator"), r, strict=True)) for r in self.query(sql, codes)]
 
     def ingredients(self) -> list[dict[str, Any]]:
         cols = ("id", "source_key", "source", *INGREDIENT_FIELDS)
-        return [dict(zip(cols, r, strict=True)) for r in self.query(f"SELECT {', '.join(cols)} FROM ingredients ORDER BY rowid")]
+        sql = (f"SELECT {', '.join('i.' + c for c in cols)}, r.locator FROM ingredients i "
+               "LEFT JOIN records r ON r.id = i.id ORDER BY i.rowid")
+        return [dict(zip((*cols, "locator"), r, strict=True)) for r in self.query(sql)]
 
     # BM25 token cache ---------------------------------------------------------------------
     def ids_without_tokens(self) -> list[str]:

@@ -81,6 +81,10 @@ def test_products_ingredients_and_barcodes(home):
     assert [p["seq"] for p in idx.products_by_barcode("0012345678905")] == ["2023000123"]
     assert [p["seq"] for p in idx.products_by_barcode("880-1234-567890")] == ["2023000123"]
     assert idx.products_by_barcode("9999999999999") == []
+    # every list row carries its record's locator, so a label verdict can cite the entry
+    recs = {r.id: r.locator for r in hazard_records() + ingredient_records()}
+    assert all(p["locator"] == recs[p["id"]] for p in prods + idx.products_by_barcode("0012345678905"))
+    assert all(i["locator"] == recs[i["id"]] for i in idx.ingredients())
     ingr = idx.ingredients()
     assert ingr[0]["name_ko"] == "시부트라민" and ingr[0]["status"] == "Y"
     # re-ingesting the list replaces its structured rows too
