@@ -25,7 +25,7 @@ from assistant.label.barcode import Barcode, read_barcodes
 from assistant.label.image import ImageLimits, LoadedImage, load_image
 from assistant.label.legal import LegalBasis
 from assistant.label.match import Match, NameIndex, match_all
-from assistant.label.ocr import OCREngine, OcrPass, OcrResult
+from assistant.label.ocr import OCREngine, OcrPass, OcrResult, good_read
 from assistant.label.parse import ParsedLabel, parse
 from assistant.label.preprocess import PreprocessOptions, preprocess, retry_images, shrink
 from assistant.label.snapshot import ListSnapshot
@@ -68,6 +68,7 @@ class LabelResult:
         }
 
 
+MIN_ORIENTATION_CONF = 1.0  # Tesseract OSD confidence below this is a guess: the photo is left as it is
 WELL_READ_CONF = 85.0  # every word of a line at least this confident: the second round skips the line
 WELL_READ_CONF_CJK = 75.0  # ... in the chi_sim / jpn passes, whose confidences run lower for the same quality
 
@@ -128,6 +129,23 @@ class LabelChecker:
             return False
         return not any(m.strength == "strong" for m in matches)
 
+    def _upright(self, li: LoadedImage, prepared: Image.Image, pinfo: dict, result: OcrResult,
+                 info: dict) -> tuple[Image.Image, dict, OcrResult]:
+        """A photo taken sideways or upside down with no EXIF tag reads as junk: when the read is weak,
+        ask Tesseract which way is up and read again turned that way. A clear read costs nothing extra."""
+        orientation = getattr(self.ocr, "orientation", None)
+        if orientation is None or any(good_read(p) for p in result.passes):
+            return prepared, pinfo, result
+        angle, conf = orientation(prepared)
+        if angle not in (90, 180, 270) or conf < MIN_ORIENTATION_CONF:
+            return prepared, pinfo, result
+        turned, tinfo = preprocess(li.image.rotate(-angle, expand=True), self.preprocess_options)
+        again = self.ocr.read(turned)
+        if again.readable_words() <= result.readable_words():
+            return prepared, pinfo, result
+        info["rotated"] = angle
+        return turned, tinfo, again
+
     def check(self, images: list[Path | bytes | LoadedImage], names: list[str] | None = None) -> LabelResult:
         """Check one product from one or more photos. Raises BadInputFile for an unreadable file."""
         t0 = time.perf_counter()
@@ -151,6 +169,7 @@ class LabelChecker:
             else:
                 prepared, pinfo = preprocess(li.image, self.preprocess_options)
                 result = self.ocr.read(prepared)
+                prepared, pinfo, result = self._upright(li, prepared, pinfo, result, info)
                 prepared_images[-1] = (prepared, result)
                 passes += result.passes
                 merged_ocr.passes += result.passes

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import threading
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -217,6 +218,22 @@ class TesseractOCR:
             raise ConfigError(f"Tesseract 오류 ({langs}): {err[-1] if err else proc.returncode}",
                               f"Tesseract failed ({langs}): {err[-1] if err else proc.returncode}")
         return OcrPass(langs, parse_tsv(out.decode("utf-8", "replace")))
+
+    def orientation(self, img: Image.Image) -> tuple[int, float]:
+        """(degrees clockwise that make the text upright, confidence) from Tesseract's orientation
+        detection (OSD); (0, 0.0) when it cannot tell (too little text, no osd data)."""
+        args = [self.cmd, "stdin", "stdout", "--psm", "0", "-l", "osd"]
+        try:
+            proc = subprocess.run(args, input=self._encode(img), capture_output=True, env=self.env,
+                                  timeout=self.timeout_s, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return 0, 0.0
+        out = proc.stdout.decode("utf-8", "replace")
+        angle = re.search(r"Rotate:\s*(\d+)", out)
+        conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+        if proc.returncode != 0 or not angle:
+            return 0, 0.0
+        return int(angle.group(1)) % 360, float(conf.group(1)) if conf else 0.0
 
     @staticmethod
     def _encode(img: Image.Image) -> bytes:

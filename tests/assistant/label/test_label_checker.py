@@ -111,3 +111,22 @@ def test_cli_reports_bad_files_and_continues(tmp_path, capsys):
     assert "빈 파일" in lines[1]["error"]
     assert lines[2]["verdict"] == "no_match" and lines[2]["message"].startswith("목록에 없음 (기준일 ")
     assert "error" in lines[3]
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+@pytest.mark.parametrize("turn", [90, 180])  # (at 270° Tesseract sometimes reads the vertical lines as they are)
+def test_a_photo_taken_sideways_without_exif_is_turned_upright(turn):
+    from assistant.label.ocr import TesseractOCR
+
+    img = Image.new("RGB", (1000, 700), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 46)
+    for i, line in enumerate(["Golden Bee Slim Tea", "Dietary supplement 60 capsules",
+                              "Ingredients: green tea extract,", "Sibutramine, caffeine, fiber", "Made in USA"]):
+        draw.text((40, 40 + i * 120), line, font=font, fill="black")
+    sideways = img.rotate(turn, expand=True)  # no EXIF orientation tag: the pixels themselves are turned
+    result = LabelChecker(ListSnapshot.from_rows(PRODUCTS, INGREDIENTS), TesseractOCR(["kor", "eng"]),
+                          LegalBasis(None)).check([png(sideways)])
+    assert result.verdict == "hazard"
+    assert any(m.kind == "product" and "Golden Bee Slim Tea" in str(m.entry) for m in result.matches)
+    assert result.images[0].get("rotated") == turn  # degrees clockwise that undid the counter-clockwise turn
