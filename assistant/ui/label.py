@@ -16,8 +16,10 @@ from assistant.ui.render import article_markdown, highlight, verdict_badge
 from assistant.ui.session import get_caller, user_errors
 from assistant.ui.uploads import IMAGE_TYPES, check_upload, sha256_file
 
-# OCR is CPU-bound (one Tesseract process per photo pass): about one check per core at a time.
-LABEL_CONCURRENCY = int(os.environ.get("ASSISTANT_LABEL_CONCURRENCY", "2"))
+# OCR is CPU-bound, but a check also waits on image decoding and on its second Tesseract round; on the
+# 2-core reference machine 4 checks at a time gave the lowest p95 under 20 officers (bench/load.py:
+# concurrency 1 → 4.8 s, 2 → 4.5 s, 3 → 3.4–3.8 s, 4 → 3.4 s). Set to about twice the cores elsewhere.
+LABEL_CONCURRENCY = int(os.environ.get("ASSISTANT_LABEL_CONCURRENCY", "4"))
 MATCH_KEYS = ("kind", "name", "canonical", "score", "evidence", "source", "locator")
 
 
