@@ -38,38 +38,44 @@ def _kinds_line(counts: dict[str, int], lang: str) -> str:
     return " · ".join(f"{names[k]} {int(counts.get(k, 0))}" for k in KINDS)
 
 
+_SUMMARY = {
+    "ko": {
+        "head": "파일 {seen}개: 새로 색인 {indexed}, 변경 없음 {unchanged}, 실패 {failed}",
+        "records": "이번에 쓴 레코드: {kinds}",
+        "pruned": "정리(--prune): 사라진 파일 {pruned}개의 레코드 {pruned_records}개 삭제",
+        "skipped_rows": "건너뛴 행: {skipped_rows}개 (필수 항목 없음)",
+        "skipped": "건너뛴 파일: {skipped}개 (지원하지 않는 형식)",
+        "totals": "색인 전체: {kinds}",
+        "repaired": "파일 변경은 없었고, 중단된 이전 작업의 검색 색인(BM25·벡터)을 원장(SQLite)에 맞춰 복구했습니다.",
+        "unchanged": "변경 없음: 모든 파일이 이미 색인되어 있어 아무것도 쓰지 않았습니다.",
+    },
+    "en": {
+        "head": "{seen} files: {indexed} indexed, {unchanged} unchanged, {failed} failed",
+        "records": "records written: {kinds}",
+        "pruned": "pruned: {pruned} vanished files, {pruned_records} records",
+        "skipped_rows": "skipped rows: {skipped_rows} (missing key field)",
+        "skipped": "skipped files: {skipped} (unsupported format)",
+        "totals": "index totals: {kinds}",
+        "repaired": "no file changed; the search indexes left behind by an interrupted run were repaired.",
+        "unchanged": "nothing changed: every file is already indexed; nothing was written.",
+    },
+}
+
+
 def format_summary(s: dict, lang: str = "ko") -> list[str]:
     """Human summary lines from `Summary.to_json()`."""
-    if lang == "ko":
-        lines = [f"파일 {s['seen']}개: 새로 색인 {s['indexed']}, 변경 없음 {s['unchanged']}, 실패 {s['failed']}"]
-        if s["indexed"]:
-            lines.append(f"이번에 쓴 레코드: {_kinds_line(s['records'], lang)}")
-        if s["pruned"]:
-            lines.append(f"정리(--prune): 사라진 파일 {s['pruned']}개의 레코드 {s['pruned_records']}개 삭제")
-        if s["skipped_rows"]:
-            lines.append(f"건너뛴 행: {s['skipped_rows']}개 (필수 항목 없음)")
-        if s.get("skipped"):
-            lines.append(f"건너뛴 파일: {s['skipped']}개 (지원하지 않는 형식)")
-        lines.append(f"색인 전체: {_kinds_line(s['totals'], lang)}")
-        if s.get("repaired"):
-            lines.append("파일 변경은 없었고, 중단된 이전 작업의 검색 색인(BM25·벡터)을 원장(SQLite)에 맞춰 복구했습니다.")
-        elif not s["changed"] and not s["failed"]:
-            lines.append("변경 없음: 모든 파일이 이미 색인되어 있어 아무것도 쓰지 않았습니다.")
-    else:
-        lines = [f"{s['seen']} files: {s['indexed']} indexed, {s['unchanged']} unchanged, {s['failed']} failed"]
-        if s["indexed"]:
-            lines.append(f"records written: {_kinds_line(s['records'], lang)}")
-        if s["pruned"]:
-            lines.append(f"pruned: {s['pruned']} vanished files, {s['pruned_records']} records")
-        if s["skipped_rows"]:
-            lines.append(f"skipped rows: {s['skipped_rows']} (missing key field)")
-        if s.get("skipped"):
-            lines.append(f"skipped files: {s['skipped']} (unsupported format)")
-        lines.append(f"index totals: {_kinds_line(s['totals'], lang)}")
-        if s.get("repaired"):
-            lines.append("no file changed; the search indexes left behind by an interrupted run were repaired.")
-        elif not s["changed"] and not s["failed"]:
-            lines.append("nothing changed: every file is already indexed; nothing was written.")
+    m = _SUMMARY["en" if lang == "en" else "ko"]
+    lines = [m["head"].format(**s)]
+    if s["indexed"]:
+        lines.append(m["records"].format(kinds=_kinds_line(s["records"], lang)))
+    for key in ("pruned", "skipped_rows", "skipped"):
+        if s.get(key):
+            lines.append(m[key].format(**s))
+    lines.append(m["totals"].format(kinds=_kinds_line(s["totals"], lang)))
+    if s.get("repaired"):
+        lines.append(m["repaired"])
+    elif not s["changed"] and not s["failed"]:
+        lines.append(m["unchanged"])
     return lines
 
 
