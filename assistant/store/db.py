@@ -19,6 +19,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -86,16 +87,30 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         try:
-            self._conn = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False, isolation_level=None)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA busy_timeout=60000")
-            self._create()
+            self._open()
         except sqlite3.DatabaseError as exc:
             raise AssistantError(
                 f"색인 데이터베이스를 열 수 없습니다: {self.path} ({exc}). 파일이 손상되었다면 옮겨 두고 다시 색인하세요.",
                 f"Cannot open the index database {self.path} ({exc}). If it is corrupt, move it away and re-ingest.",
             ) from exc
+
+    def _open(self) -> None:
+        # Two processes opening a brand-new home at once: switching the journal to WAL needs an exclusive
+        # lock and SQLite does not wait for it (busy_timeout does not apply), so retry for a while.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self._conn = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False, isolation_level=None)
+                self._conn.execute("PRAGMA busy_timeout=60000")
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+                self._create()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                self._conn.close()
+                time.sleep(0.05)
 
     def _create(self) -> None:
         with self.transaction() as c:

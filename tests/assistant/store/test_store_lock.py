@@ -165,3 +165,17 @@ def test_another_thread_is_another_holder(home):
     assert len(errors) == 1 and "다른 색인 작업이 진행 중입니다" in str(errors[0])
     with idx.lock(0):  # released by its owner: free again
         pass
+
+
+def test_processes_opening_a_new_home_at_once_all_succeed(tmp_path):
+    """Two ingests (or an ingest and the app) starting on an empty home race to create index.sqlite."""
+    import subprocess
+    import sys
+
+    code = "import sys; from assistant.store.db import Database; Database(sys.argv[1])"
+    for round_ in range(5):
+        path = tmp_path / f"home{round_}" / "index.sqlite"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+        results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+        assert all(rc == 0 for rc, _ in results), results
