@@ -8,44 +8,13 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.answer import Answer, Citation
 from assistant.retrieval.filters import Filters
-
-
-@dataclass
-class Hit:
-    id: str
-    source: str
-    locator: str
-    title: str
-    kind: str
-    score: float
-    text: str
-    metadata: dict = field(default_factory=dict)
-
-
-@dataclass
-class Citation:
-    n: int
-    source: str
-    locator: str
-    title: str
-    kind: str
-    text: str
-
-
-@dataclass
-class Answer:
-    question: str
-    answer: str
-    mode: str
-    grounded: bool
-    citations: list
-    warnings: list
-
+from assistant.retrieval.hit import Hit
+from assistant.store.index import SourceRow
 
 RECORDS = [
     Hit("r1", "관세법(샘플).txt", "제94조", "관세법(샘플) 제94조(소액물품 등의 면세)", "regulation", 0,
@@ -155,18 +124,6 @@ class FakeLabelChecker:
                     "barcodes": []}
         data |= {"file": names[0], "elapsed_ms": (time.perf_counter() - t0) * 1000}
         return LabelResult(data)
-
-
-@dataclass
-class SourceRow:
-    key: str
-    source: str
-    kind: str
-    sha256: str
-    size: int
-    records: int
-    ingested_at: str
-    path: str
 
 
 class FakeIndex:
