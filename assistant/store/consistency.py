@@ -33,6 +33,20 @@ def check(index: Index) -> dict[str, Any]:
             item["sample"] = sorted(ids)[:SAMPLE]
         problems.append(item)
 
+    def compare_ids(prefix: str, store_ko: str, store_en: str, found: list[str]) -> set[str]:
+        """Duplicates, missing ids and orphans of a derived store against SQLite's record ids."""
+        dupes = [i for i, n in Counter(found).items() if n > 1]
+        fset = set(found)
+        if dupes:
+            problem(f"{prefix}_duplicates", f"{store_ko}에 중복 id가 있습니다", f"Duplicate ids in {store_en}", dupes)
+        if idset - fset:
+            problem(f"{prefix}_missing_ids", f"{store_ko}에 빠진 레코드가 있습니다", f"Records missing from {store_en}",
+                    list(idset - fset))
+        if fset - idset:
+            problem(f"{prefix}_orphans", f"{store_ko}에 삭제된 레코드가 남아 있습니다",
+                    f"Deleted records left in {store_en}", list(fset - idset))
+        return fset
+
     integrity = db.integrity()
     if integrity != "ok":
         problem("sqlite_corrupt", f"SQLite 무결성 검사 실패: {integrity}", f"SQLite integrity check failed: {integrity}")
@@ -63,16 +77,7 @@ def check(index: Index) -> dict[str, Any]:
         problem("bm25_missing", "BM25 색인이 없습니다", "No BM25 index", ids)
     elif kw is not None:
         bm25 = {"generation": kw.generation, "count": len(kw.ids)}
-        dupes = [i for i, n in Counter(kw.ids).items() if n > 1]
-        kwset = set(kw.ids)
-        if dupes:
-            problem("bm25_duplicates", "BM25 색인에 중복 id가 있습니다", "Duplicate ids in BM25", dupes)
-        if idset - kwset:
-            problem("bm25_missing_ids", "BM25 색인에 빠진 레코드가 있습니다", "Records missing from BM25",
-                    list(idset - kwset))
-        if kwset - idset:
-            problem("bm25_orphans", "BM25 색인에 삭제된 레코드가 남아 있습니다", "Deleted records left in BM25",
-                    list(kwset - idset))
+        kwset = compare_ids("bm25", "BM25 색인", "BM25", kw.ids)
         stamp = KeywordIndex.read_stamp(index.bm25_root) or {}
         if stamp.get("tokenizer") != index.tokenizer.signature:
             problem("bm25_tokenizer", f"BM25 색인이 다른 토크나이저로 만들어졌습니다: {stamp.get('tokenizer')}",
@@ -86,16 +91,7 @@ def check(index: Index) -> dict[str, Any]:
         vs = index.vectors()
         vids = vs.ids()
         chroma = {"collection": vs.name, "location": vs.location, "count": len(vids)}
-        vdupes = [i for i, n in Counter(vids).items() if n > 1]
-        vset = set(vids)
-        if vdupes:
-            problem("chroma_duplicates", "벡터 저장소에 중복 id가 있습니다", "Duplicate ids in Chroma", vdupes)
-        if idset - vset:
-            problem("chroma_missing_ids", "벡터 저장소에 빠진 레코드가 있습니다", "Records missing from Chroma",
-                    list(idset - vset))
-        if vset - idset:
-            problem("chroma_orphans", "벡터 저장소에 삭제된 레코드가 남아 있습니다", "Deleted records left in Chroma",
-                    list(vset - idset))
+        compare_ids("chroma", "벡터 저장소", "Chroma", vids)
         kind_of = db.kinds_by_id()
         wrong = [rid for slug, ids in vs.ids_by_kind().items() for rid in ids
                  if rid in kind_of and kind_slug(kind_of[rid]) != slug]
