@@ -34,6 +34,24 @@ def build_real_home(home: Path) -> bool:
     return proc.returncode == 0 and (home / "index.sqlite").exists()
 
 
+def live_services(home: Path, real: bool):
+    """Services over `home` (the real ones when it was indexed, else the fakes) with the test users."""
+    from app_helpers import PASSWORDS, ROLES
+
+    if real:
+        from assistant.services import Services
+        from assistant.settings import load_settings
+
+        services = Services(load_settings(home))
+    else:
+        from app_fakes import make_services
+
+        services = make_services(home)
+    for name, role in ROLES.items():
+        services.users.add(name, role, PASSWORDS[name])
+    return services
+
+
 def label_photo(path: Path, lines: list[str], size: tuple[int, int] = (900, 460)) -> Path:
     """A clean, phone-like label photo with the given text lines."""
     img = Image.new("RGB", size, "white")

@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from app_helpers import PASSWORDS, ROLES, free_port
-from live import CLEAN_LINES, HAZARD_LINES, ROOT, build_real_home, label_photo
+from app_helpers import PASSWORDS, free_port
+from live import CLEAN_LINES, HAZARD_LINES, ROOT, build_real_home, label_photo, live_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -30,21 +30,12 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 def live(tmp_path_factory):
     """(base_url, services, photos, real) — the app on a free loopback port."""
     os.environ["GRADIO_TEMP_DIR"] = str(tmp_path_factory.mktemp("gradio-tmp"))
-    from assistant.services import Services
-    from assistant.settings import load_settings
     from assistant.ui import build_app, launch_app
 
     home = tmp_path_factory.mktemp("live") / "home"
     home.mkdir()
     real = build_real_home(home)
-    if real:
-        services = Services(load_settings(home))
-    else:
-        from app_fakes import make_services
-
-        services = make_services(home)
-    for name, role in ROLES.items():
-        services.users.add(name, role, PASSWORDS[name])
+    services = live_services(home, real)
     photos = tmp_path_factory.mktemp("photos")
     hazard = label_photo(photos / "label_front.jpg", HAZARD_LINES if real else ["sibutramine"])
     if not real:

@@ -6,8 +6,8 @@ import ipaddress
 import socket
 
 import pytest
-from app_helpers import PASSWORDS, ROLES, free_port
-from live import HAZARD_LINES, build_real_home, label_photo
+from app_helpers import PASSWORDS, free_port
+from live import HAZARD_LINES, build_real_home, label_photo, live_services
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -54,18 +54,9 @@ def test_app_runs_offline(tmp_path, monkeypatch):
     attempts = block_outbound(monkeypatch)
     from gradio_client import Client, handle_file
 
-    from assistant.services import Services
-    from assistant.settings import load_settings
     from assistant.ui import build_app, launch_app
 
-    if real:
-        services = Services(load_settings(home))
-    else:
-        from app_fakes import make_services
-
-        services = make_services(home)
-    for name, role in ROLES.items():
-        services.users.add(name, role, PASSWORDS[name])
+    services = live_services(home, real)
     photo = label_photo(tmp_path / ("label.jpg" if real else "sibutramine.jpg"), HAZARD_LINES)
     demo = build_app(services, services.settings)
     port = free_port()
