@@ -70,7 +70,7 @@ def _finding_line(p: Passage) -> str | None:
 
 def extract(question: str, passages: list[Passage], max_sentences: int = 3) -> tuple[str, list[int]]:
     """Build the answer text and return it with the passage numbers it cites."""
-    from assistant.answer.grounding import _alternatives
+    from assistant.answer.grounding import alternatives
     from assistant.text.korean import tokenize
 
     if not passages:
@@ -79,7 +79,7 @@ def extract(question: str, passages: list[Passage], max_sentences: int = 3) -> t
     # 소액물품) that must count once, or compounds would outvote the word that decides (미국). A word
     # also matches through the rules' vocabulary (마약 → 마약류, 술 → 주류).
     q_words = [ts for ts in (set(tokenize(w)) for w in question.split()) if ts]
-    q_words = [ts | {a for t in ts for a in _alternatives(t)} for ts in q_words]
+    q_words = [ts | {a for t in ts for a in alternatives(t)} for ts in q_words]
     q_tokens = list(dict.fromkeys(t for ts in q_words for t in ts))
     sentences: list[Sentence] = []
     token_sets: list[set[str]] = []

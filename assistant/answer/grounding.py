@@ -56,7 +56,7 @@ _HANGUL_OR_LATIN = re.compile(r"[가-힣A-Za-z]")
 
 
 @lru_cache(maxsize=4096)
-def _alternatives(token: str) -> frozenset[str]:
+def alternatives(token: str) -> frozenset[str]:
     from assistant.retrieval.query import analyze
 
     return frozenset(analyze(token).tokens) - {token}
@@ -72,7 +72,7 @@ def support(question: str, passage_texts: Iterable[str], known: Callable[[str], 
         seen.update(_tokens(text))
     # A colloquial word counts as found when the rules' word for it is (술 → 주류, 청소년 → 미성년자),
     # with the same vocabulary the retriever expands queries with.
-    found = {t for t in q if t in seen or not _alternatives(t).isdisjoint(seen)}
+    found = {t for t in q if t in seen or not alternatives(t).isdisjoint(seen)}
     matched = [t for t in q if t in found]
     specific = [t for t in matched if t not in GENERIC and not t.isdigit()]
     # Coverage over the question's content words, predicates counting half.
@@ -90,6 +90,6 @@ def support(question: str, passage_texts: Iterable[str], known: Callable[[str], 
         for t in content:
             if t in found or _is_predicate(t) or t.isdigit() or len(t) < 2 or not _HANGUL_OR_LATIN.search(t):
                 continue
-            if not known(t) and not any(known(a) for a in _alternatives(t)):
+            if not known(t) and not any(known(a) for a in alternatives(t)):
                 unknown.append(t)
     return Support(matched, specific, coverage, matched_words, unknown)
