@@ -46,7 +46,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from bench.baseline_bm25 import ArticleBM25  # noqa: E402
 from assistant.retrieval.evaluate import (  # noqa: E402
     DEPTH,
     Question,
@@ -57,6 +56,7 @@ from assistant.retrieval.evaluate import (  # noqa: E402
     protocol_filters,
     retriever_search,
 )
+from bench.baseline_bm25 import ArticleBM25  # noqa: E402
 
 
 def ingest(home: Path, corpora: Path) -> None:
