@@ -1,6 +1,8 @@
 """Query understanding (질의 분석): keyword tokens, synonym expansion, article and law mentions.
 
-- tokens: `tokenize(query)` plus the tokens of synonyms from `lexicon.yaml` ("술" adds "주류");
+- tokens: `tokenize(query)` plus weighted expansions: synonyms from `lexicon.yaml` ("술" adds "주류") and,
+  when the retriever passes the index's definition table, the terms whose definitions the question
+  paraphrases (`definitions.py`); `weights` holds one weight per token (typed words 1.0);
 - articles: explicit article references ("관세법 94조" → ["제94조"]), which the retriever boosts;
 - laws: the known laws (from the index's regulation sources) named in the query, longest match wins
   ("수입식품안전관리 특별법 시행규칙" names the 시행규칙, not the 특별법), plus short aliases.
@@ -20,8 +22,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from assistant.text.korean import tokenize
 from assistant.text.normalize import normalize_text
+
+if TYPE_CHECKING:
+    from assistant.retrieval.definitions import DefinitionTable
 
 LEXICON = Path(__file__).with_name("lexicon.yaml")
 _ARTICLE_TOKEN = re.compile(r"^제\d+조(?:의\d+)?$")
@@ -107,18 +114,30 @@ class LawNames:
         return out
 
 
+# Weights of expansion tokens relative to the words typed (1.0), for the keyword channel.
+WEIGHT_SYNONYM = 1.0
+WEIGHT_DEFINITION = 0.5
+
+
 @dataclass
 class Query:
     text: str
     tokens: list[str]  # keyword query (original tokens first, then expansions)
     articles: list[str] = field(default_factory=list)  # 제94조, 제10조의2
     laws: list[str] = field(default_factory=list)  # source file names of the laws named
+    weights: list[float] = field(default_factory=list)  # one per token; empty: all 1.0
+    typed: list[str] = field(default_factory=list)  # the tokens of the words typed (no expansions)
+
+    def __post_init__(self) -> None:
+        if not self.weights:
+            self.weights = [1.0] * len(self.tokens)
 
 
 _lock = threading.Lock()
 
 
-def analyze(text: str, laws: LawNames | None = None, lexicon_path: str | None = None) -> Query:
+def analyze(text: str, laws: LawNames | None = None, lexicon_path: str | None = None,
+            definitions: DefinitionTable | None = None) -> Query:
     text = normalize_text(text)
     stop = load_lexicon(lexicon_path).query_stopwords
     tokens = [t for t in tokenize(text) if t not in stop]
@@ -126,8 +145,22 @@ def analyze(text: str, laws: LawNames | None = None, lexicon_path: str | None = 
     with _lock:
         table = _synonym_table(lexicon_path)
     expanded = list(tokens)
+    weights = [1.0] * len(tokens)
+
+    def add(tok: str, w: float) -> None:
+        if tok not in present:
+            present.add(tok)
+            expanded.append(tok)
+            weights.append(w)
+
+    typed = set(tokens)
     for key_tokens, extra in table:
-        if key_tokens <= present:
-            expanded.extend(t for t in extra if t not in present)
+        if key_tokens <= typed:
+            for t in extra:
+                add(t, WEIGHT_SYNONYM)
+    if definitions is not None:
+        for t, share in definitions.expand(list(present)):
+            add(t, WEIGHT_DEFINITION * share)
     articles = list(dict.fromkeys(t for t in tokens if _ARTICLE_TOKEN.match(t)))
-    return Query(text=text, tokens=expanded, articles=articles, laws=laws.mentioned(text) if laws else [])
+    return Query(text=text, tokens=expanded, articles=articles, laws=laws.mentioned(text) if laws else [],
+                 weights=weights, typed=tokens)

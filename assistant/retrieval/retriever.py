@@ -25,6 +25,7 @@ from assistant.text.normalize import CIRCLED
 
 if TYPE_CHECKING:
     from assistant.records import Record
+    from assistant.retrieval.definitions import DefinitionTable
     from assistant.retrieval.filters import Filters
     from assistant.retrieval.rerank import Reranker
     from assistant.settings import Settings
@@ -48,7 +49,7 @@ class Retriever:
         self.index = index
         self.settings = settings
         self.reranker = reranker
-        self._laws: tuple[int, LawNames] | None = None
+        self._context: tuple[int, LawNames, DefinitionTable | None] | None = None
 
     # --- public -----------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
@@ -56,7 +57,7 @@ class Retriever:
         k = k or self.settings.retrieval.k
         if not query or not query.strip():
             return []
-        q = analyze(query, self._law_names())
+        q = self.analyze(query)
         fused, records = self._fused(q, filters, k)
         hits = self._merge(fused, records)
         if self.reranker is not None and hits:
@@ -71,22 +72,33 @@ class Retriever:
         return w * HASHED_DENSE_SCALE if not self.settings.embedding.model else w
 
     def analyze(self, query: str) -> Query:
-        return analyze(query, self._law_names())
+        _, laws, definitions = self._query_context()
+        return analyze(query, laws, definitions=definitions)
 
     # --- steps ------------------------------------------------------------------------------
-    def _law_names(self) -> LawNames:
+    def _query_context(self) -> tuple[int, LawNames, DefinitionTable | None]:
+        """What query analysis knows of the index, rebuilt when the index changes: the law names
+        (regulation file names) and the definitions (정의 조항) of the indexed regulations."""
         gen = self.index.generation()
-        cached = self._laws
+        cached = self._context
         if cached is None or cached[0] != gen:
             sources = [row.source for row in self.index.sources() if row.kind == "regulation"]
-            cached = (gen, LawNames(sources, load_lexicon().law_aliases))
-            self._laws = cached
-        return cached[1]
+            cached = (gen, LawNames(sources, load_lexicon().law_aliases), self._definitions())
+            self._context = cached
+        return cached
+
+    def _definitions(self) -> DefinitionTable | None:
+        texts = getattr(self.index, "definition_texts", None)
+        if texts is None:
+            return None
+        from assistant.retrieval.definitions import table_from_texts
+
+        return table_from_texts(texts(), self.index.doc_freq, self.index.keyword_size())
 
     def _fused(self, q: Query, filters: Filters | None, k: int) -> tuple[list[tuple[str, float]], dict[str, Record]]:
         cfg = self.settings.retrieval
         n = max(cfg.candidates, k)  # per channel, before fusion
-        keyword = [i for i, _ in self.index.keyword_search(q.tokens, n, filters)] if q.tokens else []
+        keyword = [i for i, _ in self.index.keyword_search(q.tokens, n, filters, q.weights)] if q.tokens else []
         w_dense = self.dense_weight()
         dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if w_dense > 0 else []
         named = self._named_articles(q, filters)

@@ -60,8 +60,8 @@ def test_officer_never_sees_findings(fake_index):
 
 def test_safety_net_drops_records_a_channel_let_through(fake_index):
     class Leaky(type(fake_index)):
-        def keyword_search(self, tokens, k, filters=None):
-            return super().keyword_search(tokens, k, None)  # ignores filters (a broken channel)
+        def keyword_search(self, tokens, k, filters=None, weights=None):
+            return super().keyword_search(tokens, k, None, weights)  # ignores filters (a broken channel)
 
     leaky = Leaky(list(fake_index.records.values()))
     hits = Retriever(leaky, Settings()).search("보세사 방치 사례", k=10, filters=Filters.for_role("officer"))
