@@ -21,7 +21,6 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from assistant.text.korean import tokenize
