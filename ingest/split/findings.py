@@ -107,6 +107,8 @@ def _meta(fields: dict[str, str], finding_no: str) -> dict:
 
 
 def _header_lines(fields: dict[str, str]) -> list[str]:
+    if not fields.get("year") and (year := parse_year(fields.get("period", ""))):
+        fields = {**fields, "year": str(year)}  # a report giving only 감사기간: its year is searchable too
     parts = [f"{label}: {fields[key]}" for label, key in (
         ("감사연도", "year"), ("감사기관", "auditor"), ("감사대상", "office"), ("대상부서", "department"),
         ("감사종류", "audit_type"),

@@ -223,4 +223,5 @@ def test_wrapped_article_number_rejoins_and_closing_mark_ends_the_last_finding()
     assert two.metadata["regulation"] == ("수입식품안전관리 특별법 시행규칙(샘플) 제44조의3 제4항, "
                                           "수입식품안전관리 특별법(샘플) 제25조의3 제4항")
     assert one.metadata["year"] == two.metadata["year"] == 2023  # from the 감사기간 cover line
+    assert "감사연도: 2023" in one.text  # and searchable in the text, as when the cover states it
     assert "반영이 34일 늦었다" in two.text and "끝" not in two.text and "붙임" not in two.text
