@@ -152,7 +152,7 @@ def admin_tokens(term: str) -> list[str]:
     for carrier in _CARRIERS:
         toks = [t for t in tokenize(carrier.format(term)) if t not in _CARRIER_TOKENS]
         invented = any(t.endswith("다") and t[:-1] not in whole for t in toks)
-        touched = all(any(t.rstrip("다")[:1] in w for t in toks) for w in words)
+        touched = all(any(len(t) > 1 and t.rstrip("다")[:1] in w for t in toks) for w in words)
         if toks and not invented and touched:
             readings.append(toks)
     if not readings:
