@@ -10,7 +10,13 @@ negation (안, 못, -지 않다), auxiliaries (봐"주"다, 적어"두"다), det
 particles (얼마"까지", 언제"부터") and the stems 없/되/같/있. `cue_tokens` adds those as cues, spelt so
 they can never collide with a document token: negation is `(부정)`, auxiliaries `~주다`, particles
 `~까지`; adverbs, determiners, pronouns and single-syllable bound nouns keep their form (몰래, 다른, 번),
-the dropped stems their dictionary form (없다, 되다). Cues are only ever matched, never searched.
+the dropped stems their dictionary form (없다, 되다). A verb + 어 + verb run is also joined into one word
+(들이+어+오 → 들여오다), because Kiwi reads the same word split or whole depending on its neighbours.
+Cues are only ever matched, never searched.
+
+Use: `present = query_tokens(query)`, then `vocabulary.matches(present)` → the expansions whose plain form
+is in the query (each with its admin tokens, plain form and category, for weighting and tracing), or
+simply `vocabulary.expand(query)`. `admin_synonyms` come back as `synonym_groups`.
 
 Deliberate simplifications: a phrase is a bag of tokens (order and distance inside the query are ignored,
 so "신고는 했는데 세금을 안 냈다" also fires "신고 안 하다"); negation has no scope. Queries are short,
@@ -112,7 +118,7 @@ def cue_tokens(text: str) -> list[str]:
     verb + 어 + verb runs joined into one word.
 
     >>> cue_tokens("몰래 적어 두지 않았다")
-    ['몰래', '~두다', '적어두다', '(부정)']
+    ['몰래', '적어두다', '~두다', '(부정)']
     """
     return _analyse(text)[0]
 
@@ -179,9 +185,11 @@ class Expansion:
     """One plain form of an entry: when every token of `requires` is in the query, add `adds`."""
 
     requires: frozenset[str]
-    adds: tuple[str, ...]
+    adds: tuple[str, ...]  # all admin tokens, deduplicated, in file order
     plain: str  # the form as written in the file, for tracing
     category: str
+    terms: tuple[tuple[str, ...], ...] = ()  # the tokens of each admin word ("판매 목적" → 판매, 목적), for callers
+    # that weight a multi-word term as one unit rather than as loose generic parts
 
 
 @dataclass(frozen=True)
@@ -238,6 +246,7 @@ def parse(data: object, path: Path) -> Vocabulary:
             per_term = {a: admin_tokens(a) for a in admin_terms}
             problems.extend(f"{where}.admin: '{a}' 를 Kiwi 가 읽지 못합니다" for a, toks in per_term.items() if not toks)
             adds = tuple(dict.fromkeys(t for toks in per_term.values() for t in toks))
+            terms = tuple(tuple(toks) for toks in per_term.values() if toks)
             if not adds:
                 problems.append(f"{where}: admin 쪽 토큰이 없습니다")
                 continue
@@ -258,15 +267,15 @@ def parse(data: object, path: Path) -> Vocabulary:
                         problems.append(f"{where}: '{plain}' 의 토큰 {sorted(requires)} 이 {seen[requires]} 와 같습니다")
                     continue
                 seen[requires] = where
-                expansions.append(Expansion(requires, adds, plain, str(category)))
+                expansions.append(Expansion(requires, adds, plain, str(category), terms))
     groups: list[tuple[str, ...]] = []
     for i, group in enumerate(data.get("admin_synonyms") or []):
-        terms = _strings(group, f"admin_synonyms[{i}]", path)
-        per_term = {term: admin_tokens(term) for term in terms}
+        words = _strings(group, f"admin_synonyms[{i}]", path)
+        per_term = {word: admin_tokens(word) for word in words}
         problems.extend(f"admin_synonyms[{i}]: '{a}' 를 Kiwi 가 읽지 못합니다" for a, toks in per_term.items() if not toks)
         toks = tuple(dict.fromkeys(t for ts in per_term.values() for t in ts))
         if len(toks) < 2:
-            problems.append(f"admin_synonyms[{i}]: 토큰이 둘 이상이어야 합니다 ({terms})")
+            problems.append(f"admin_synonyms[{i}]: 토큰이 둘 이상이어야 합니다 ({words})")
             continue
         groups.append(toks)
     return Vocabulary(tuple(expansions), tuple(groups), tuple(problems))
