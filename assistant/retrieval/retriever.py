@@ -25,7 +25,6 @@ from assistant.text.normalize import CIRCLED
 
 if TYPE_CHECKING:
     from assistant.records import Record
-    from assistant.retrieval.definitions import DefinitionTable
     from assistant.retrieval.filters import Filters
     from assistant.retrieval.rerank import Reranker
     from assistant.settings import Settings
@@ -35,11 +34,11 @@ if TYPE_CHECKING:
 WEIGHT_ARTICLE = 2.0  # the article the officer named outranks everything else
 WEIGHT_LAW = 0.5
 ARTICLE_CANDIDATES = 20
-# The built-in hashed n-gram embedder matches spelling, not meaning: on the benchmark questions it
-# lowered recall@1 at equal weight (0.76 → 0.70 on 180 questions), while at 0.1× weight it breaks ties
-# usefully (regulations R@1 0.778 → 0.806, findings 0.900 → 0.925 against keyword-only) and answers
-# queries the keyword channel cannot (misspellings, unknown words). A configured model gets full weight.
-HASHED_DENSE_SCALE = 0.1
+# The built-in hashed n-gram embedder matches spelling, not meaning. With the query vocabulary expansions it
+# hurts at any weight that lets it reorder keyword hits (tuning split: regulations R@1 0.533 keyword-only vs
+# 0.500 at 0.1×, findings 0.712 vs 0.671), so it is kept only as a tie-breaker and as the ranking of records the
+# keyword channel does not return at all (misspellings, unknown words). A configured model gets full weight.
+HASHED_DENSE_SCALE = 0.02
 
 __all__ = ["Hit", "Retriever", "build_retriever"]
 
@@ -49,7 +48,7 @@ class Retriever:
         self.index = index
         self.settings = settings
         self.reranker = reranker
-        self._context: tuple[int, LawNames, DefinitionTable | None] | None = None
+        self._laws: tuple[int, LawNames] | None = None
 
     # --- public -----------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
@@ -72,28 +71,18 @@ class Retriever:
         return w * HASHED_DENSE_SCALE if not self.settings.embedding.model else w
 
     def analyze(self, query: str) -> Query:
-        _, laws, definitions = self._query_context()
-        return analyze(query, laws, definitions=definitions)
+        return analyze(query, self._law_names())
 
     # --- steps ------------------------------------------------------------------------------
-    def _query_context(self) -> tuple[int, LawNames, DefinitionTable | None]:
-        """What query analysis knows of the index, rebuilt when the index changes: the law names
-        (regulation file names) and the definitions (정의 조항) of the indexed regulations."""
+    def _law_names(self) -> LawNames:
+        """The law names (regulation file names) of the index, rebuilt when the index changes."""
         gen = self.index.generation()
-        cached = self._context
+        cached = self._laws
         if cached is None or cached[0] != gen:
             sources = [row.source for row in self.index.sources() if row.kind == "regulation"]
-            cached = (gen, LawNames(sources, load_lexicon().law_aliases), self._definitions())
-            self._context = cached
-        return cached
-
-    def _definitions(self) -> DefinitionTable | None:
-        texts = getattr(self.index, "definition_texts", None)
-        if texts is None:
-            return None
-        from assistant.retrieval.definitions import table_from_texts
-
-        return table_from_texts(texts(), self.index.doc_freq, self.index.keyword_size())
+            cached = (gen, LawNames(sources, load_lexicon().law_aliases))
+            self._laws = cached
+        return cached[1]
 
     def _fused(self, q: Query, filters: Filters | None, k: int) -> tuple[list[tuple[str, float]], dict[str, Record]]:
         cfg = self.settings.retrieval

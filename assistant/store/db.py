@@ -350,12 +350,6 @@ class Database:
         return [dict(zip((*cols, "locator"), r, strict=True)) for r in self.query(sql)]
 
     # BM25 token cache ---------------------------------------------------------------------
-    def definition_texts(self) -> list[str]:
-        """Regulation record texts that may hold a definition ("X"란 … 말한다, (이하 "X"라 한다))."""
-        return [r[0] for r in self.query(
-            "SELECT text FROM records WHERE kind = 'regulation' AND (text LIKE '%말한다%' OR text LIKE '%말하며%' "
-            "OR text LIKE '%이하%한다%') ORDER BY rowid")]
-
     def ids_without_tokens(self) -> list[str]:
         return [r[0] for r in self.query(
             "SELECT r.id FROM records r LEFT JOIN tokens t ON t.id = r.id WHERE t.id IS NULL ORDER BY r.rowid")]

@@ -232,10 +232,6 @@ class Index:
         hits = kw.search(tokens, k + max(10, k), filters, weights)
         return self._existing(hits, k)
 
-    def definition_texts(self) -> list[str]:
-        """Texts of regulation records that define terms (정의 조항 and `(이하 "X"라 한다)`), for query expansion."""
-        return self.db.definition_texts()
-
     def doc_freq(self, token: str) -> int:
         """Keyword-channel document frequency of a token (0: no indexed record has it)."""
         self._refresh()
