@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable
@@ -64,6 +65,7 @@ GENERIC = EMPTY | frozenset({
 })
 
 _lock = threading.Lock()
+_log = logging.getLogger(__name__)
 
 
 def _analyse(text: str) -> tuple[list[str], set[str]]:
@@ -283,11 +285,35 @@ def parse(data: object, path: Path) -> Vocabulary:
 
 @lru_cache(maxsize=4)
 def load_vocabulary(path: str | None = None) -> Vocabulary:
-    import yaml
+    """The vocabulary of `path` (default: the shipped file). Read from its compiled file
+    (`everyday_admin.compiled.json`, see vocabulary_compiled.py) when that file's key matches the YAML,
+    the tokenizer and this code; else tokenised afresh (seconds), with a log line saying why."""
+    from assistant.retrieval import vocabulary_compiled as compiled
 
     file = Path(path) if path else VOCABULARY
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
+        raw = file.read_bytes()
+    except OSError as err:
+        raise ConfigError(f"{file}: 어휘 파일을 읽을 수 없습니다 ({err})", f"{file}: cannot read the vocabulary ({err})") from err
+    cache = compiled.compiled_path(file)
+    key = compiled.cache_key(raw)
+    reason = "없음 (missing)"
+    if cache.exists():
+        try:
+            vocab = compiled.loads(cache.read_text(encoding="utf-8"), key)
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            vocab, reason = None, f"읽을 수 없음 ({err})"
+        else:
+            reason = "키 불일치 (stale key)"
+        if vocab is not None:
+            return vocab
+    log = _log.warning if file == VOCABULARY else _log.info
+    log("어휘 파일을 새로 토큰화합니다 — 컴파일 파일 %s: %s. 갱신: python -m assistant.retrieval.vocabulary_compiled",
+        cache, reason)
+    import yaml
+
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as err:
         raise ConfigError(f"{file}: 어휘 파일을 읽을 수 없습니다 ({err})", f"{file}: cannot read the vocabulary ({err})") from err
     return parse(data, file)

@@ -4,11 +4,14 @@ match real Kiwi output of everyday questions (negation, adverbs, joined verbs) w
 from __future__ import annotations
 
 import collections
+import json
+import logging
 
 import pytest
 import yaml
 
 from assistant.errors import ConfigError
+from assistant.retrieval import vocabulary_compiled as compiled
 from assistant.retrieval.vocabulary import (
     NEGATION,
     VOCABULARY,
@@ -137,3 +140,52 @@ def test_unreadable_file_is_a_config_error(tmp_path):
     bad.write_text("entries: [unclosed", encoding="utf-8")
     with pytest.raises(ConfigError, match="bad.yaml"):
         load_vocabulary(str(bad))
+
+
+# --- the compiled file (everyday_admin.compiled.json) ----------------------------------------------------
+
+def test_compiled_file_is_current():
+    """Fails when the YAML (or the tokenizer, Kiwi, or the compiling code) changed without recompiling."""
+    stored = compiled.stored_key(compiled.compiled_path(VOCABULARY))
+    assert stored == compiled.cache_key(VOCABULARY.read_bytes()), (
+        "everyday_admin.compiled.json 이 최신이 아닙니다: .venv/bin/python -m assistant.retrieval.vocabulary_compiled")
+
+
+def test_compiled_file_holds_what_the_yaml_compiles_to(vocab):
+    fresh = parse(yaml.safe_load(VOCABULARY.read_text(encoding="utf-8")), VOCABULARY)
+    assert vocab == fresh  # every expansion (tokens, adds, plain, category, terms), synonym group and problem
+
+
+def test_loader_uses_the_compiled_file_only_while_its_key_matches(tmp_path, caplog):
+    src = tmp_path / "v.yaml"
+    src.write_text("entries:\n  t:\n    - plain: [공짜, 세금 없이]\n      admin: [면세]\n", encoding="utf-8")
+    cache = compiled.compile_file(src)
+    assert cache == tmp_path / "v.compiled.json"
+    assert compiled.main(["--check", str(src)]) == 0
+
+    # a matching key: the file is what is loaded (proved by an edit only the file has), and nothing is logged
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    data["expansions"][0]["adds"] = ["표지"]
+    cache.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    load_vocabulary.cache_clear()
+    with caplog.at_level(logging.INFO, logger="assistant.retrieval.vocabulary"):
+        v = load_vocabulary(str(src))
+    assert [e.adds for e in v.expansions] == [("표지",), ("표지",)] and not caplog.records
+
+    # the YAML changed: the key no longer matches, the YAML is tokenised afresh and a log line says so
+    src.write_text("entries:\n  t:\n    - plain: [공짜]\n      admin: [면제]\n", encoding="utf-8")
+    assert compiled.main(["--check", str(src)]) == 1
+    load_vocabulary.cache_clear()
+    with caplog.at_level(logging.INFO, logger="assistant.retrieval.vocabulary"):
+        v = load_vocabulary(str(src))
+    assert [(e.plain, e.adds) for e in v.expansions] == [("공짜", ("면제",))]
+    assert "키 불일치" in caplog.text and "vocabulary_compiled" in caplog.text
+
+    # a broken compiled file is no worse than a missing one
+    cache.write_text("{not json", encoding="utf-8")
+    load_vocabulary.cache_clear()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="assistant.retrieval.vocabulary"):
+        assert load_vocabulary(str(src)).expansions[0].adds == ("면제",)
+    assert "읽을 수 없음" in caplog.text
+    load_vocabulary.cache_clear()
