@@ -159,7 +159,9 @@ def admin_tokens(term: str) -> list[str]:
     readings = []
     for carrier in _CARRIERS:
         toks = [t for t in tokenize(carrier.format(term)) if t not in _CARRIER_TOKENS]
-        invented = any(t.endswith("다") and t[:-1] not in whole for t in toks)
+        # a 하다 adjective read from its own root is not invented ("정당한 사유" → 정당하다, 사유)
+        invented = any(t.endswith("다") and t[:-1] not in whole and not (t.endswith("하다") and len(t) > 3
+                                                                          and t[:-2] in whole) for t in toks)
         touched = all(any(len(t) > 1 and t.rstrip("다")[:1] in w for t in toks) for w in words)
         if toks and not invented and touched:
             readings.append(toks)
