@@ -15,7 +15,6 @@ Regenerate after editing the YAML (a test fails while the file is stale):
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import importlib.util
 import json
@@ -23,7 +22,7 @@ import re
 import sys
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2
 _VERSION = re.compile(r"""__version__\s*=\s*['"]([^'"]+)""")
 
 
@@ -74,29 +73,34 @@ def cache_key(raw_yaml: bytes) -> dict[str, object]:
 
 
 def dumps(vocab, key: dict[str, object]) -> str:
-    """The compiled file's text: consecutive expansions of one entry share a line (category, adds, terms)."""
-    heads: list[tuple] = []
-    forms: list[list] = []
+    """The compiled file's text. One line per run of expansions sharing an entry's admin words:
+    `[terms, [[plain, "required tokens joined by spaces"], ...]]` under its category; `adds` is not stored,
+    it is the terms' tokens deduplicated in order, as `parse` builds it."""
+    runs: dict[str, list[list]] = {}
+    last: tuple | None = None
     for e in vocab.expansions:
-        head = (e.category, e.adds, e.terms)
-        if not heads or heads[-1] != head:
-            heads.append(head)
-            forms.append([])
-        forms[-1].append([e.plain, sorted(e.requires)])
-    groups = [{"category": c, "adds": list(a), "terms": [list(t) for t in ts], "forms": f}
-              for (c, a, ts), f in zip(heads, forms, strict=True)]
+        if any(" " in t for t in e.requires):
+            raise ValueError(f"token with a space in {e.plain!r}: {sorted(e.requires)}")
+        if tuple(dict.fromkeys(t for term in e.terms for t in term)) != e.adds:
+            raise ValueError(f"adds of {e.plain!r} are not its terms' tokens")
+        head = (e.category, e.terms)
+        if head != last:
+            runs.setdefault(e.category, []).append([[list(t) for t in e.terms], []])
+            last = head
+        runs[e.category][-1][1].append([e.plain, " ".join(sorted(e.requires))])
 
     def line(value: object) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
-    def block(items: list) -> str:
-        return "[\n" + ",\n".join("  " + line(i) for i in items) + "\n]" if items else "[]"
+    def block(items: list, indent: str = "  ") -> str:
+        return "[\n" + ",\n".join(indent + line(i) for i in items) + "\n" + indent[:-2] + "]" if items else "[]"
 
+    categories = ",\n".join(f"  {line(c)}: {block(r, '    ')}" for c, r in runs.items())
     return (
         "{\n"
         f'"generated_by": {line("python -m assistant.retrieval.vocabulary_compiled (do not edit by hand)")},\n'
         f'"key": {line(key)},\n'
-        f'"expansions": {block(groups)},\n'
+        f'"expansions": {{\n{categories}\n}},\n'
         f'"synonym_groups": {block([list(g) for g in vocab.synonym_groups])},\n'
         f'"problems": {block(list(vocab.problems))}\n'
         "}\n"
@@ -111,11 +115,14 @@ def loads(text: str, key: dict[str, object]):
     if not isinstance(data, dict) or data.get("key") != key:
         return None
     expansions = []
-    for g in data["expansions"]:
-        adds, terms = tuple(g["adds"]), tuple(tuple(t) for t in g["terms"])
-        for plain, requires in g["forms"]:
-            expansions.append(Expansion(frozenset(requires), adds, plain, g["category"], terms))
-    groups = tuple(tuple(g) for g in data["synonym_groups"])
+    add = expansions.append
+    for category, runs in data["expansions"].items():
+        for terms, forms in runs:
+            terms = tuple(map(tuple, terms))
+            adds = tuple(dict.fromkeys(t for term in terms for t in term))
+            for plain, requires in forms:
+                add(Expansion(frozenset(requires.split(" ")), adds, plain, category, terms))
+    groups = tuple(map(tuple, data["synonym_groups"]))
     return Vocabulary(tuple(expansions), groups, tuple(data["problems"]))
 
 
@@ -143,6 +150,8 @@ def compile_file(yaml_path: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse
+
     from assistant.retrieval.vocabulary import VOCABULARY
 
     ap = argparse.ArgumentParser(prog="python -m assistant.retrieval.vocabulary_compiled",

@@ -221,7 +221,7 @@ def test_loader_uses_the_compiled_file_only_while_its_key_matches(tmp_path, capl
 
     # a matching key: the file is what is loaded (proved by an edit only the file has), and nothing is logged
     data = json.loads(cache.read_text(encoding="utf-8"))
-    data["expansions"][0]["adds"] = ["표지"]
+    data["expansions"]["t"][0][0] = [["표지"]]  # the run's admin terms
     cache.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     load_vocabulary.cache_clear()
     with caplog.at_level(logging.INFO, logger="assistant.retrieval.vocabulary"):
