@@ -18,6 +18,11 @@ Use: `present = query_tokens(query)`, then `vocabulary.matches(present)` → the
 is in the query (each with its admin tokens, plain form and category, for weighting and tracing), or
 simply `vocabulary.expand(query)`. `admin_synonyms` come back as `synonym_groups`.
 
+Loading: tokenising the YAML takes seconds of Kiwi calls, so `load_vocabulary()` reads the tokenised result
+from `everyday_admin.compiled.json` when that file's key (YAML sha256, tokenizer signature, Kiwi versions, this
+code's hash) matches, in milliseconds; else it tokenises the YAML and logs why. After editing the YAML run
+`python -m assistant.retrieval.vocabulary_compiled` (a test fails while the compiled file is stale).
+
 Deliberate simplifications: a phrase is a bag of tokens (order and distance inside the query are ignored,
 so "신고는 했는데 세금을 안 냈다" also fires "신고 안 하다"); negation has no scope. Queries are short,
 the additions are weighted by the caller, and both choices keep the table readable.
