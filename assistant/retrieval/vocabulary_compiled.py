@@ -114,7 +114,7 @@ def loads(text: str, key: dict[str, object]):
     data = json.loads(text)
     if not isinstance(data, dict) or data.get("key") != key:
         return None
-    expansions = []
+    expansions: list[Expansion] = []
     add = expansions.append
     for category, runs in data["expansions"].items():
         for terms, forms in runs:
