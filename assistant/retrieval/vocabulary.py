@@ -18,6 +18,11 @@ Use: `present = query_tokens(query)`, then `vocabulary.matches(present)` → the
 is in the query (each with its admin tokens, plain form and category, for weighting and tracing), or
 simply `vocabulary.expand(query)`. `admin_synonyms` come back as `synonym_groups`.
 
+Loading: tokenising the YAML takes seconds of Kiwi calls, so `load_vocabulary()` reads the tokenised result
+from `everyday_admin.compiled.json` when that file's key (YAML sha256, tokenizer signature, Kiwi versions, this
+code's hash) matches, in milliseconds; else it tokenises the YAML and logs why. After editing the YAML run
+`python -m assistant.retrieval.vocabulary_compiled` (a test fails while the compiled file is stale).
+
 Deliberate simplifications: a phrase is a bag of tokens (order and distance inside the query are ignored,
 so "신고는 했는데 세금을 안 냈다" also fires "신고 안 하다"); negation has no scope. Queries are short,
 the additions are weighted by the caller, and both choices keep the table readable.
@@ -29,6 +34,7 @@ True
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable
@@ -64,6 +70,7 @@ GENERIC = EMPTY | frozenset({
 })
 
 _lock = threading.Lock()
+_log = logging.getLogger(__name__)
 
 
 def _analyse(text: str) -> tuple[list[str], set[str]]:
@@ -157,7 +164,9 @@ def admin_tokens(term: str) -> list[str]:
     readings = []
     for carrier in _CARRIERS:
         toks = [t for t in tokenize(carrier.format(term)) if t not in _CARRIER_TOKENS]
-        invented = any(t.endswith("다") and t[:-1] not in whole for t in toks)
+        # a 하다 adjective read from its own root is not invented ("정당한 사유" → 정당하다, 사유)
+        invented = any(t.endswith("다") and t[:-1] not in whole and not (t.endswith("하다") and len(t) > 3
+                                                                          and t[:-2] in whole) for t in toks)
         touched = all(any(len(t) > 1 and t.rstrip("다")[:1] in w for t in toks) for w in words)
         if toks and not invented and touched:
             readings.append(toks)
@@ -283,11 +292,35 @@ def parse(data: object, path: Path) -> Vocabulary:
 
 @lru_cache(maxsize=4)
 def load_vocabulary(path: str | None = None) -> Vocabulary:
-    import yaml
+    """The vocabulary of `path` (default: the shipped file). Read from its compiled file
+    (`everyday_admin.compiled.json`, see vocabulary_compiled.py) when that file's key matches the YAML,
+    the tokenizer and this code; else tokenised afresh (seconds), with a log line saying why."""
+    from assistant.retrieval import vocabulary_compiled as compiled
 
     file = Path(path) if path else VOCABULARY
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
+        raw = file.read_bytes()
+    except OSError as err:
+        raise ConfigError(f"{file}: 어휘 파일을 읽을 수 없습니다 ({err})", f"{file}: cannot read the vocabulary ({err})") from err
+    cache = compiled.compiled_path(file)
+    key = compiled.cache_key(raw)
+    reason = "없음 (missing)"
+    if cache.exists():
+        try:
+            vocab = compiled.loads(cache.read_text(encoding="utf-8"), key)
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            vocab, reason = None, f"읽을 수 없음 ({err})"
+        else:
+            reason = "키 불일치 (stale key)"
+        if vocab is not None:
+            return vocab
+    log = _log.warning if file == VOCABULARY else _log.info
+    log("어휘 파일을 새로 토큰화합니다 — 컴파일 파일 %s: %s. 갱신: python -m assistant.retrieval.vocabulary_compiled",
+        cache, reason)
+    import yaml
+
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as err:
         raise ConfigError(f"{file}: 어휘 파일을 읽을 수 없습니다 ({err})", f"{file}: cannot read the vocabulary ({err})") from err
     return parse(data, file)
