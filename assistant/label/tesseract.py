@@ -4,8 +4,8 @@
 2. Follow-ups, all in parallel, only where a script is present or suspected (a Latin/Korean label read
    cleanly pays for nothing more):
    - the rows `kor+eng` read with low confidence (what text in another script looks like to it) are
-     cropped (full width) and read with `chi_sim` and `jpn` — or with `tha` when the junk looks Thai
-     (`thai_like`: mostly lower-case Latin, where Han/kana come out as capitals, symbols and Hangul);
+     cropped (full width) and read with `chi_sim` and `jpn`, and with `tha` as well when the junk looks
+     Thai (`thai_like`: mostly lower-case Latin, where Han/kana come out as capitals, symbols and Hangul);
    - `vie` over the whole image when the first pass shows Vietnamese (`vietnamese_cues`: Latin words with
      diacritics, or the words every Vietnamese label prints: thành phần, sản xuất, công ty …);
    - `hints` from the caller widen this: a Thai (885) or Vietnamese (893) GS1 barcode prefix.
@@ -145,25 +145,37 @@ class TesseractEngine:
             return OcrResult([f.result() for f in futures])
         return self.followups(img, self._run(img, self.first), hints)
 
-    def read_best(self, images: list[Image.Image], hints: frozenset[str] = frozenset()) -> tuple[int, OcrResult]:
+    def read_best(self, images: list[Image.Image], hints: frozenset[str] = frozenset(),
+                  parallel: bool = True) -> tuple[int, OcrResult]:
         """(index, result) of the image the first pass reads with the highest mean word confidence.
 
-        The first passes run in parallel when cores are free; a clearly good read stops the others (or skips
-        them, when they are still waiting for a core). Only the winner gets the follow-ups.
+        parallel: all first passes at once (a clearly good read stops the others, or skips them when they are
+        still waiting for a core) — the fastest answer on an idle machine; False: one after the other in the
+        given order, stopping at the first clearly good read — the least CPU when other checks are waiting.
+        Only the winner gets the follow-ups.
         """
         if not images:
             return -1, OcrResult()
         handles = [Handle() for _ in images]
-        futures = [self._submit(im, self.first, h) for im, h in zip(images, handles, strict=True)]
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            if any(good_read(f.result()) for f in done):
-                for f in pending:
-                    handles[futures.index(f)].stop()
-                wait(pending)
-                break
-        firsts = [f.result() for f in futures]
+        if parallel:
+            futures = [self._submit(im, self.first, h) for im, h in zip(images, handles, strict=True)]
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                if any(good_read(f.result()) for f in done):
+                    for f in pending:
+                        handles[futures.index(f)].stop()
+                    wait(pending)
+                    break
+            firsts = [f.result() for f in futures]
+        else:
+            firsts = []
+            for im, h in zip(images, handles, strict=True):
+                if firsts and good_read(firsts[-1]):
+                    h.stop()
+                    firsts.append(OcrPass(self.first))
+                    continue
+                firsts.append(self._run(im, self.first))
         best = max(range(len(images)), key=lambda i: mean_conf(firsts[i]))
         if self.mode == "parallel":
             rest = [f.result() for f in [self._submit(images[best], langs) for langs in self.passes[1:]]]
@@ -181,10 +193,10 @@ class TesseractEngine:
             jobs += [(langs, None) for langs in self.cjk]
         else:
             low = low_lines(first, self.low_conf)
-            thai_rows = [ln for ln in low if thai_like(ln)] if self.thai else []
-            cjk_rows = [ln for ln in low if not any(ln is t for t in thai_rows)]
-            if self.thai and "tha" in hints:
-                thai_rows = low
+            # every low row goes to the CJK models (a blurred Chinese line can look Thai-like too); Thai-like
+            # rows, or all of them on a Thai product, also to the Thai model
+            thai_rows = (low if "tha" in hints else [ln for ln in low if thai_like(ln)]) if self.thai else []
+            cjk_rows = low
             if cjk_rows and self.cjk:
                 box = rows_box(cjk_rows, img.width, img.height)
                 jobs += [(langs, box) for langs in self.cjk]
