@@ -29,9 +29,8 @@ import re
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
-
 from make_labels import LISTS, ean13_image, lighting, load_lists, perspective
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 ROOT = Path(__file__).resolve().parent
 HELDOUT_LISTS = ("I2715_label_heldout_sample.json", "blocked_ingredients_label_heldout_sample.json")
@@ -295,7 +294,7 @@ def tpl_sachet(spec: dict, rng: random.Random, pal: tuple) -> Image.Image:
         d.text((w // 2, int(y)), line, font=nf, fill=bg, anchor="mm")
         y += size * 1.2
     d.text((w // 2, 290), spec["brand"], font=font("en", 32, False, rng), fill=fg, anchor="mm")
-    for k in range(5):  # leaf pattern
+    for _k in range(5):  # leaf pattern
         cx, cy = rng.randint(120, w - 120), rng.randint(360, 560)
         d.ellipse((cx - 40, cy - 20, cx + 40, cy + 20), fill=band)
     bf = font(lang, body_size(spec, w, rng), False, rng)
