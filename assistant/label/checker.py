@@ -132,8 +132,8 @@ class LabelChecker:
         self.limits = limits or ImageLimits()
         self.preprocess_options = preprocess_options or PreprocessOptions()
         self.ocr_after_barcode_hit = ocr_after_barcode_hit
-        self.cache = cache or VerdictCache(0)
-        self.queue = queue or CheckQueue(getattr(ocr, "slots", None) or usable_cores())
+        self.cache = cache if cache is not None else VerdictCache(0)
+        self.queue = queue if queue is not None else CheckQueue(getattr(ocr, "slots", None) or usable_cores())
         self._index_cache: tuple[int, ListSnapshot, NameIndex] | None = None
 
     def name_index(self) -> tuple[ListSnapshot, NameIndex]:
