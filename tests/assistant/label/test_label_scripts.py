@@ -14,7 +14,13 @@ from assistant.label.legal import LegalBasis
 from assistant.label.normalize import compact
 from assistant.label.ocr import OcrPass, OcrWord
 from assistant.label.snapshot import ListSnapshot
-from assistant.label.tesseract import find_tessdata, installed_languages, script_hints, thai_like, vietnamese_cues
+from assistant.label.tesseract import (
+    find_tessdata,
+    installed_languages,
+    script_hints,
+    thai_like,
+    vietnamese_cues,
+)
 
 THAI_FONT = "/usr/share/fonts/opentype/tlwg/Loma-Bold.otf"
 LATIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
