@@ -169,6 +169,6 @@ def build_label_tab(services: Any, lang: str, viewer: Any, sidebar: Any, public_
     check_btn.click(h.check, [files, camera], [badge, summary, matches, ocr, basis, state],
                     api_name="check_label" if public_api else None,
                     api_visibility="public" if public_api else "private", concurrency_limit=LABEL_CONCURRENCY,
-                    concurrency_id="label", show_progress="full")
+                    concurrency_id="label", show_progress="full", show_progress_on=[badge])
     basis.input(h.open_basis, [basis, state], [viewer, sidebar], api_visibility="private")
     return {"handlers": h}
