@@ -152,8 +152,9 @@ def bar_regions(gray: Image.Image, max_regions: int = 3) -> list[tuple[Image.Ima
         g8 = (255 * g / g.max()).astype(np.uint8)
         _, mask = cv2.threshold(g8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
-        mask = cv2.erode(mask, None, iterations=2)
-        mask = cv2.dilate(mask, None, iterations=3)
+        cross = np.ones((3, 3), np.uint8)
+        mask = cv2.erode(mask, cross, iterations=2)
+        mask = cv2.dilate(mask, cross, iterations=3)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
             (cx, cy), (w, h), angle = cv2.minAreaRect(c)

@@ -111,7 +111,8 @@ def grounds_for(decision: Decision, matches: list[Match], legal: list[dict], as_
     entry = None
     if decision.basis in ("product", "ingredient"):
         strong = [m for m in matches if m.strength == "strong" and m.kind == decision.basis]
-        pick = (strong or [m for m in matches if m.kind == decision.basis] or matches or [None])[0]
+        candidates = strong or [m for m in matches if m.kind == decision.basis] or matches
+        pick = candidates[0] if candidates else None
         if pick is not None:
             entry = {"source": pick.source, "locator": pick.locator, "name": pick.name, "kind": pick.kind,
                      "via": pick.via, "date": pick.entry_date}

@@ -198,13 +198,13 @@ class TesseractEngine:
             thai_rows = (low if "tha" in hints else [ln for ln in low if thai_like(ln)]) if self.thai else []
             cjk_rows = low
             if cjk_rows and self.cjk:
-                box = rows_box(cjk_rows, img.width, img.height)
-                jobs += [(langs, box) for langs in self.cjk]
+                rows = rows_box(cjk_rows, img.width, img.height)
+                jobs += [(langs, rows) for langs in self.cjk]
             if thai_rows and self.thai:
                 jobs.append((self.thai, rows_box(thai_rows, img.width, img.height)))
         if self.vie and ("vie" in hints or vietnamese_cues(first)):
             jobs.append((self.vie, None))
-        futures = []
+        futures: list[tuple[str, tuple[int, int, int, int] | None, tuple[int, int], Future]] = []
         for langs, box in jobs:
             crop = img if box is None else img.crop(box)
             futures.append((langs, box, crop.size, self._submit(crop, langs)))
