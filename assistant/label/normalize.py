@@ -7,7 +7,8 @@ Two views of a string are used by the matcher:
   the "Giam Can" an English OCR model reads both become "giam can"; đ → d), salt forms removed, runs of
   spaces collapsed.
 - `compact(s)`: `normalize(s)` keeping only letters and digits (and Thai vowel signs, which are combining
-  marks but carry the word; Thai tone marks are dropped: small, often missed by OCR, rarely decisive),
+  marks but carry the word, long and short forms folded together; Thai tone marks and ็ are dropped:
+  small, often missed by OCR, rarely decisive),
   so "Sibutramine HCl", "sibutramine-hydrochloride" and "시부트라민 염산염" all become the bare base name.
 
 Deliberate simplifications: the salt list covers the forms seen on supplement labels, not every
@@ -75,7 +76,9 @@ def _latin_fold_table() -> dict[int, str]:
 
 
 LATIN_FOLD = _latin_fold_table()
-THAI_VOWEL_SIGNS = {"\u0e31", *(chr(c) for c in range(0x0E34, 0x0E3B)), "\u0e47"}  # ั ิ ี ึ ื ุ ู ฺ ็
+THAI_VOWEL_SIGNS = {"\u0e31", *(chr(c) for c in range(0x0E34, 0x0E3B))}  # ั ิ ี ึ ื ุ ู ฺ
+# long and short forms of a vowel sign differ by a stroke OCR often misses (ี/ิ, ื/ึ, ู/ุ): one key for both
+THAI_FOLD = str.maketrans({"\u0e35": "\u0e34", "\u0e37": "\u0e36", "\u0e39": "\u0e38"})
 _KATAKANA = r"\u30a0-\u30ff"
 _LONG_VOWEL_RE = re.compile(rf"(?<=[{_KATAKANA}])[一\-‐ｰ](?=[{_KATAKANA}]|$)")
 
@@ -105,12 +108,12 @@ def _kept(ch: str) -> bool:
 
 def compact(text: str) -> str:
     """Letters and digits only, after `normalize`."""
-    return "".join(ch for ch in normalize(text) if _kept(ch))
+    return "".join(ch for ch in normalize(text) if _kept(ch)).translate(THAI_FOLD)
 
 
 def compact_keep_salts(text: str) -> str:
     """Letters and digits only, salts kept (for OCR text where stripping is done per word)."""
-    return "".join(ch for ch in base_normalize(text) if _kept(ch))
+    return "".join(ch for ch in base_normalize(text) if _kept(ch)).translate(THAI_FOLD)
 
 
 def script_of(text: str) -> str:

@@ -8,6 +8,9 @@
      Thai (`thai_like`: mostly lower-case Latin, where Han/kana come out as capitals, symbols and Hangul);
    - `vie` over the whole image when the first pass shows Vietnamese (`vietnamese_cues`: Latin words with
      diacritics, or the words every Vietnamese label prints: thành phần, sản xuất, công ty …);
+   - when Thai is suspected (a Thai-like junk line, "Thailand"/"Bangkok" on the label, or a hint) the Thai
+     model reads every line not read cleanly (mean confidence < 85), since `kor+eng` reads some Thai as
+     plausible lower-case words;
    - `hints` from the caller widen this: a Thai (885) or Vietnamese (893) GS1 barcode prefix.
 3. `read_best(images)` serves the checker's second round: the first pass over each alternative image, the
    most confident kept (a clearly good read skips or stops the others), then its follow-ups.
@@ -74,6 +77,16 @@ def vietnamese_cues(p: OcrPass) -> bool:
         return True
     folded = " ".join(base_normalize(w.text) for w in p.words)
     return any(v in folded for v in VIETNAMESE_WORDS)
+
+
+THAI_WORDS = {"thailand", "thai", "bangkok"}
+OTHER_POLARITY_CONF = 60.0
+THAI_LINE_CONF = 85.0
+
+
+def thai_cues(p: OcrPass) -> bool:
+    """The label says where it is from ("Made in Thailand", "Bangkok Herbal Co.")."""
+    return any(base_normalize(w.text).strip(".,:;()") in THAI_WORDS for w in p.words)
 
 
 def low_lines(first: OcrPass, low_conf: float) -> list[list[OcrWord]]:
@@ -182,6 +195,11 @@ class TesseractEngine:
             result = OcrResult([firsts[best], *rest])
         else:
             result = self.followups(images[best], firsts[best], hints)
+        # a label mixes polarities (light name on a dark band, dark text around it): what the other image read
+        # with some confidence is kept as evidence too (the matcher pools passes; nothing is read again)
+        for i, other in enumerate(firsts):
+            if i != best and not handles[i].stopped and len(other.words) >= 2 and mean_conf(other) >= OTHER_POLARITY_CONF:
+                result.passes.append(other)
         result.info["stopped_early"] = sum(1 for h in handles if h.stopped)
         return best, result
 
@@ -195,7 +213,11 @@ class TesseractEngine:
             low = low_lines(first, self.low_conf)
             # every low row goes to the CJK models (a blurred Chinese line can look Thai-like too); Thai-like
             # rows, or all of them on a Thai product, also to the Thai model
-            thai_rows = (low if "tha" in hints else [ln for ln in low if thai_like(ln)]) if self.thai else []
+            thai_rows: list[list[OcrWord]] = []
+            if self.thai and ("tha" in hints or thai_cues(first) or any(thai_like(ln) for ln in low)):
+                # Thai is suspected: every line not read cleanly (kor+eng reads some Thai as mid-confidence
+                # lower-case words, "aany wad" at 65), not only the junk lines
+                thai_rows = low_lines(first, THAI_LINE_CONF)
             cjk_rows = low
             if cjk_rows and self.cjk:
                 rows = rows_box(cjk_rows, img.width, img.height)
