@@ -64,9 +64,15 @@ class LLMSettings(BaseModel):
 
 
 class OCRSettings(BaseModel):
+    engine: Literal["auto", "api", "cli"] = "auto"  # auto: in-process tesserocr when installed, else the command
     tesseract_cmd: str = "tesseract"
-    languages: list[str] = Field(default_factory=lambda: ["kor", "eng", "chi_sim", "chi_tra", "jpn"])
+    tessdata: str | None = None  # folder of *.traineddata; None: $TESSDATA_PREFIX or the Debian path
+    # tha and vie run only where their script is suspected; models not installed are left out
+    languages: list[str] = Field(default_factory=lambda: ["kor", "eng", "chi_sim", "chi_tra", "jpn", "tha", "vie"])
     threads: int = 1  # OMP_THREAD_LIMIT per tesseract process
+    workers: int | None = None  # label checks (and Tesseract runs) at once; None: the usable cores
+    nice: int = 5  # OCR threads run this much nicer than the app, so barcode hits and chat are served first
+    cache_size: int = 256  # verdicts kept by photo hash (0: off); dropped when the lists or regulations change
     max_pixels: int = 40_000_000
     max_file_mb: int = 25
 

@@ -93,11 +93,28 @@ THEMES = [  # (label background, text colour, accent)
 ]
 
 
-def load_lists(lists_dir: Path = LISTS) -> tuple[list[dict], list[dict]]:
+TUNE_LISTS = ("I2715_label_bench_sample.json", "blocked_ingredients_label_bench_sample.json")
+
+
+def load_all_lists(lists_dir: Path = LISTS) -> tuple[list[dict], list[dict]]:
+    """Every sample list in the folder (the tuning lists and the held-out split's additions), as the
+    benchmark checks against them: what an office that ingested the folder would have."""
+    products: list[dict] = []
+    ingredients: list[dict] = []
+    for prod in sorted(lists_dir.glob("I2715_*.json")):
+        ingr = lists_dir / prod.name.replace("I2715_", "blocked_ingredients_")
+        p, i = load_lists(lists_dir, (prod.name, ingr.name if ingr.exists() else None))
+        products += p
+        ingredients += i
+    return products, ingredients
+
+
+def load_lists(lists_dir: Path = LISTS, names: tuple[str, str | None] = TUNE_LISTS) -> tuple[list[dict], list[dict]]:
     """The sample lists as rows with the ARCHITECTURE metadata keys (what Index.products()/ingredients() return)."""
-    prod_doc = json.loads((lists_dir / "I2715_label_bench_sample.json").read_text(encoding="utf-8"))
-    ingr_doc = json.loads((lists_dir / "blocked_ingredients_label_bench_sample.json").read_text(encoding="utf-8"))
-    src_p, src_i = "I2715_label_bench_sample.json", "blocked_ingredients_label_bench_sample.json"
+    prod_doc = json.loads((lists_dir / names[0]).read_text(encoding="utf-8"))
+    ingr_doc = json.loads((lists_dir / names[1]).read_text(encoding="utf-8")) if names[1] else \
+        {"response": {"body": {"items": []}}}
+    src_p, src_i = names[0], names[1] or ""
     products = [{
         "seq": r["SELF_IMPORT_SEQ"], "product": r["PRDT_NM"], "manufacturer": r["MUFC_NM"], "country": r["MUFC_CNTRY_NM"],
         "ingredients": " | ".join(x.strip() for x in split_list(r["INGR_NM_LST"])), "barcode": r["BARCD_CTN"],

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-python3.11}
-APT_PACKAGES="tesseract-ocr tesseract-ocr-kor tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-jpn fonts-noto-cjk fonts-nanum chromium chromium-driver poppler-utils fonts-tlwg-loma-otf"
+APT_PACKAGES="tesseract-ocr tesseract-ocr-kor tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-tha tesseract-ocr-vie libtesseract-dev libleptonica-dev pkg-config fonts-noto-cjk fonts-nanum chromium chromium-driver poppler-utils fonts-tlwg-loma-otf"
 
 missing=""
 for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
@@ -29,6 +29,13 @@ fi
 if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
   echo "==> building llama-cpp-python from source (about 6 minutes on 2 cores)"
   CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/pip install -q -c requirements.lock "llama-cpp-python>=0.3.2"
+fi
+# tesserocr built against Debian's libtesseract (the wheel bundles another Tesseract version, which reads the
+# label photos differently from the `tesseract` command the checker was tuned with).
+want="$(tesseract --version 2>/dev/null | head -1)"
+if [ -n "$want" ] && ! .venv/bin/python -c "import tesserocr, sys; sys.exit(tesserocr.tesseract_version().splitlines()[0] != sys.argv[1])" "$want" 2>/dev/null; then
+  echo "==> building tesserocr against the system Tesseract"
+  .venv/bin/pip install -q -c requirements.lock --no-binary tesserocr --force-reinstall --no-deps tesserocr || true
 fi
 echo "==> installing the project"
 # requirements.lock pins the versions this release was tested with (`make lock` regenerates it).

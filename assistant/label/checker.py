@@ -4,32 +4,44 @@
 are read one by one and their evidence pooled into one verdict. Collaborators are injected: the list
 snapshot (or the Index to read it from), the OCR engine, and the legal-basis searcher.
 
-A barcode hit on a listed product is decisive, so OCR is skipped for that product unless
-`ocr_after_barcode_hit` is set (saves most of the time of a check).
+Order of work, cheapest first (each step ends the check when it settles it):
+1. the verdict cache: the same photo bytes against the same index generation (cache.py);
+2. the barcode fast path: a barcode of a listed product is decisive, so OCR is skipped (unless
+   `ocr_after_barcode_hit`) and the check never waits in the OCR queue;
+3. OCR, one `queue` slot at a time (slots.py): a first round, and when it finds nothing strong a second
+   round on background-flattened versions of the photo (glare, shading of a curved bottle, a misjudged
+   polarity; preprocess.retry_images), skipping the lines the first round already read whole and
+   confidently. Digits printed under the bars count as a barcode when their check digit holds.
 
-When the first OCR round finds nothing strong, a second round reads background-flattened versions of the
-photo (glare, shading of a curved bottle, a misjudged polarity; preprocess.retry_images), skipping the
-lines the first round already read whole and confidently; its passes are pooled with the first round's.
+`progress(stage, fraction, detail)` (optional) hears: "queued" (detail: position, 1 = next), "ocr" and
+"retry" (detail: photo number), "done". Every verdict carries `grounds`: the list entry it rests on with
+that entry's date, the lists' date (기준일) and the articles of the legal basis.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
-from assistant.label.barcode import Barcode, read_barcodes
+from assistant.label.barcode import Barcode, barcodes_in_text, read_barcodes
+from assistant.label.cache import VerdictCache
 from assistant.label.image import ImageLimits, LoadedImage, load_image
 from assistant.label.legal import LegalBasis
 from assistant.label.match import Match, NameIndex, match_all
-from assistant.label.ocr import OCREngine, OcrPass, OcrResult, good_read
+from assistant.label.ocr import OCREngine, OcrPass, OcrResult, good_read, join_words
 from assistant.label.parse import ParsedLabel, parse
 from assistant.label.preprocess import PreprocessOptions, preprocess, retry_images, shrink
+from assistant.label.slots import CheckQueue
 from assistant.label.snapshot import ListSnapshot
-from assistant.label.verdict import decide
+from assistant.label.tesseract import script_hints, usable_cores
+from assistant.label.verdict import HAZARD, Decision, decide
+
+Progress = Callable[[str, float, Any], None]
 
 
 @dataclass
@@ -47,6 +59,8 @@ class LabelResult:
     files: list[str] = field(default_factory=list)
     parsed: ParsedLabel | None = None
     images: list[dict] = field(default_factory=list)
+    path: str = "ocr"  # how it was settled: "barcode" (fast path) | "ocr" | "cache"
+    grounds: dict = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +79,8 @@ class LabelResult:
             "barcode_details": [b.to_json() for b in self.barcodes],
             "parsed": self.parsed.to_json() if self.parsed else None,
             "images": self.images,
+            "path": self.path,
+            "grounds": self.grounds,
         }
 
 
@@ -89,17 +105,36 @@ def well_read_lines(result: OcrResult) -> list[tuple[int, int, int, int]]:
     return boxes
 
 
+def grounds_for(decision: Decision, matches: list[Match], legal: list[dict], as_of: str) -> dict[str, Any]:
+    """What the verdict rests on, in one place: the list entry (with its own date), the lists' date
+    (기준일) and the articles. `entry` is None for 목록에 없음 and an unreadable photo."""
+    entry = None
+    if decision.basis in ("product", "ingredient"):
+        strong = [m for m in matches if m.strength == "strong" and m.kind == decision.basis]
+        candidates = strong or [m for m in matches if m.kind == decision.basis] or matches
+        pick = candidates[0] if candidates else None
+        if pick is not None:
+            entry = {"source": pick.source, "locator": pick.locator, "name": pick.name, "kind": pick.kind,
+                     "via": pick.via, "date": pick.entry_date}
+    articles = list(dict.fromkeys(str(b.get("article") or "") for b in legal if b.get("article")))
+    return {"entry": entry, "as_of": as_of, "articles": articles}
+
+
 class LabelChecker:
     def __init__(self, lists: ListSnapshot | Any, ocr: OCREngine, legal: LegalBasis | None = None,
                  limits: ImageLimits | None = None, preprocess_options: PreprocessOptions | None = None,
-                 ocr_after_barcode_hit: bool = False):
-        """lists: a ListSnapshot, or an Index (re-read whenever its generation moves)."""
+                 ocr_after_barcode_hit: bool = False, cache: VerdictCache | None = None,
+                 queue: CheckQueue | None = None):
+        """lists: a ListSnapshot, or an Index (re-read whenever its generation moves).
+        cache: verdicts by photo hash (default: off); queue: OCR admission (default: one slot per core)."""
         self.lists = lists
         self.ocr = ocr
         self.legal = legal or LegalBasis(None)
         self.limits = limits or ImageLimits()
         self.preprocess_options = preprocess_options or PreprocessOptions()
         self.ocr_after_barcode_hit = ocr_after_barcode_hit
+        self.cache = cache if cache is not None else VerdictCache(0)
+        self.queue = queue if queue is not None else CheckQueue(getattr(ocr, "slots", None) or usable_cores())
         self._index_cache: tuple[int, ListSnapshot, NameIndex] | None = None
 
     def name_index(self) -> tuple[ListSnapshot, NameIndex]:
@@ -130,7 +165,7 @@ class LabelChecker:
         return not any(m.strength == "strong" for m in matches)
 
     def _upright(self, li: LoadedImage, prepared: Image.Image, pinfo: dict, result: OcrResult,
-                 info: dict) -> tuple[Image.Image, dict, OcrResult]:
+                 info: dict, hints: frozenset[str]) -> tuple[Image.Image, dict, OcrResult]:
         """A photo taken sideways or upside down with no EXIF tag reads as junk: when the read is weak,
         ask Tesseract which way is up and read again turned that way. A clear read costs nothing extra."""
         orientation = getattr(self.ocr, "orientation", None)
@@ -140,53 +175,84 @@ class LabelChecker:
         if angle not in (90, 180, 270) or conf < MIN_ORIENTATION_CONF:
             return prepared, pinfo, result
         turned, tinfo = preprocess(li.image.rotate(-angle, expand=True), self.preprocess_options)
-        again = self.ocr.read(turned)
+        again = self.ocr.read(turned, hints=hints)
         if again.readable_words() <= result.readable_words():
             return prepared, pinfo, result
         info["rotated"] = angle
         return turned, tinfo, again
 
-    def check(self, images: list[Path | bytes | LoadedImage], names: list[str] | None = None) -> LabelResult:
+    def _generation(self, snap: ListSnapshot) -> Any:
+        """What a cached verdict depends on: the index generation (lists and regulations), or the snapshot."""
+        if isinstance(self.lists, ListSnapshot):
+            return (id(self.lists), self.lists.generation)
+        return snap.generation
+
+    def check(self, images: list[Path | bytes | LoadedImage], names: list[str] | None = None,
+              progress: Progress | None = None) -> LabelResult:
         """Check one product from one or more photos. Raises BadInputFile for an unreadable file."""
         t0 = time.perf_counter()
+        report: Progress = progress or (lambda stage, fraction, detail: None)
         names = names or []
         snap, index = self.name_index()
         loaded = [self.load(src, names[i] if i < len(names) else None) for i, src in enumerate(images)]
+        key = tuple(li.sha256 for li in loaded)
+        generation = self._generation(snap)
+        cached = self.cache.get(key, generation) if all(key) else None
+        if cached is not None:
+            cached.file, cached.files = " + ".join(li.name for li in loaded), [li.name for li in loaded]
+            cached.path, cached.elapsed_ms = "cache", round((time.perf_counter() - t0) * 1000)
+            report("done", 1.0, None)
+            return cached
         barcodes: list[Barcode] = []
+        for li in loaded:
+            barcodes += [b for b in read_barcodes(li.image) if b.text not in {x.text for x in barcodes}]
+        hit_by_barcode = bool(barcodes) and any(m.via == "barcode" for m in match_all(index, [], barcodes))
+        if hit_by_barcode and not self.ocr_after_barcode_hit:
+            infos = [dict(li.info, ocr="skipped: barcode matched a listed product") for li in loaded]
+            result = self._result(loaded, snap, match_all(index, [], barcodes), barcodes, OcrResult(), [], infos,
+                                  "barcode", t0)
+        else:
+            with self.queue.slot(lambda position: report("queued", 0.1, position)):
+                result = self._read(loaded, snap, index, barcodes, report, t0)
+        report("done", 1.0, None)
+        if all(key):
+            self.cache.put(key, generation, result)
+        return result
+
+    def _read(self, loaded: list[LoadedImage], snap: ListSnapshot, index: NameIndex, barcodes: list[Barcode],
+              report: Progress, t0: float) -> LabelResult:
+        """The OCR rounds (inside a queue slot)."""
+        hints = script_hints(barcodes)
         passes: list[OcrPass] = []
         texts: list[str] = []
         infos: list[dict] = []
         merged_ocr = OcrResult()
-        for li in loaded:
-            barcodes += [b for b in read_barcodes(li.image) if b.text not in {x.text for x in barcodes}]
-        hit_by_barcode = bool(barcodes) and any(m.via == "barcode" for m in match_all(index, [], barcodes))
-        prepared_images: list[tuple[Image.Image, OcrResult] | None] = []
-        for li in loaded:
+        prepared_images: list[tuple[Image.Image, OcrResult]] = []
+        for n, li in enumerate(loaded):
+            report("ocr", 0.2 + 0.4 * n / len(loaded), n + 1)
             info = dict(li.info)
-            prepared_images.append(None)
-            if hit_by_barcode and not self.ocr_after_barcode_hit:
-                info["ocr"] = "skipped: barcode matched a listed product"
-            else:
-                prepared, pinfo = preprocess(li.image, self.preprocess_options)
-                result = self.ocr.read(prepared)
-                prepared, pinfo, result = self._upright(li, prepared, pinfo, result, info)
-                prepared_images[-1] = (prepared, result)
-                passes += result.passes
-                merged_ocr.passes += result.passes
-                texts.append(result.text)
-                info["preprocess"] = pinfo
+            prepared, pinfo = preprocess(li.image, self.preprocess_options)
+            result = self.ocr.read(prepared, hints=hints)
+            prepared, pinfo, result = self._upright(li, prepared, pinfo, result, info, hints)
+            prepared_images.append((prepared, result))
+            passes += result.passes
+            merged_ocr.passes += result.passes
+            texts.append(result.text)
+            info["preprocess"] = pinfo
+            info["passes"] = [p.langs for p in result.passes]
             infos.append(info)
+        barcodes = barcodes + self._printed_barcodes(passes, barcodes)
         matches = match_all(index, passes, barcodes)
-        if self._needs_retry(matches, prepared_images):
-            for first, info in zip(prepared_images, infos, strict=True):
-                if first is None:
-                    continue
-                prepared, first_result = first
+        if self._needs_retry(matches, prepared_images):  # type: ignore[arg-type]
+            for n, ((prepared, first_result), info) in enumerate(zip(prepared_images, infos, strict=True)):
+                report("retry", 0.6 + 0.3 * n / len(loaded), n + 1)
                 done = well_read_lines(first_result)
                 kinds = retry_images(prepared, done)
                 info["retry_blanked_lines"] = len(done)
                 shrunk = [shrink(im, self.preprocess_options.retry_max_side) for _, im in kinds]
-                best, result = self.ocr.read_best([im for im, _ in shrunk])  # type: ignore[attr-defined]
+                # others waiting for OCR: one polarity after the other, stopping at a clear read (less CPU)
+                best, result = self.ocr.read_best([im for im, _ in shrunk], hints=hints,  # type: ignore[attr-defined]
+                                                  parallel=self.queue.waiting == 0)
                 scale = shrunk[best][1] if best >= 0 else 1.0
                 if scale != 1.0:  # word boxes back in the prepared image's pixels (name candidates compare heights)
                     for p in result.passes:
@@ -197,7 +263,18 @@ class LabelChecker:
                 merged_ocr.passes += result.passes
                 texts.append(result.text)
                 info["retry"] = kinds[best][0] if best >= 0 else "none"
+            barcodes = barcodes + self._printed_barcodes(passes, barcodes)
             matches = match_all(index, passes, barcodes)
+        return self._result(loaded, snap, matches, barcodes, merged_ocr, texts, infos, "ocr", t0)
+
+    @staticmethod
+    def _printed_barcodes(passes: list[OcrPass], known: list[Barcode]) -> list[Barcode]:
+        lines = [join_words(ln) for p in passes for ln in p.lines()]
+        seen = {b.text for b in known}
+        return [b for b in barcodes_in_text(lines) if b.text not in seen]
+
+    def _result(self, loaded: list[LoadedImage], snap: ListSnapshot, matches: list[Match], barcodes: list[Barcode],
+                merged_ocr: OcrResult, texts: list[str], infos: list[dict], path: str, t0: float) -> LabelResult:
         parsed = parse(merged_ocr) if merged_ocr.passes else None
         readable = merged_ocr.readable_words() if merged_ocr.passes else 0
         decision = decide(matches, readable, len(barcodes), snap.as_of)
@@ -210,13 +287,15 @@ class LabelChecker:
             file=" + ".join(file_names), verdict=decision.verdict, message=decision.message, matches=matches,
             legal_basis=legal, ocr_text="\n".join(t for t in texts if t), barcodes=barcodes,
             elapsed_ms=round((time.perf_counter() - t0) * 1000), as_of=snap.as_of, notes=notes, files=file_names,
-            parsed=parsed, images=infos,
+            parsed=parsed, images=infos, path=path, grounds=grounds_for(decision, matches, legal, snap.as_of),
         )
 
 
 def build_label_checker(settings: Any, index: Any | None = None, searcher: Any | None = None) -> LabelChecker:
-    """The real checker for a home: lists from the Index, Tesseract OCR, legal basis from the Retriever."""
-    from assistant.label.ocr import TesseractOCR
+    """The real checker for a home: lists from the Index, Tesseract OCR (in-process when tesserocr is
+    installed), legal basis from the Retriever (refreshed when the index generation moves), the verdict
+    cache and the OCR queue sized by settings.ocr."""
+    from assistant.label.tesseract import build_ocr
 
     if index is None:
         from assistant.store.index import Index
@@ -233,6 +312,11 @@ def build_label_checker(settings: Any, index: Any | None = None, searcher: Any |
             searcher = build_retriever(settings, index)
         except Exception:  # retrieval not available: verdicts still work, legal_basis carries a note
             searcher = None
-    ocr = TesseractOCR(settings.ocr.languages, settings.ocr.tesseract_cmd, settings.ocr.threads)
+    ocr = build_ocr(settings)
     limits = ImageLimits(settings.ocr.max_file_mb, settings.ocr.max_pixels)
-    return LabelChecker(index, ocr, LegalBasis(searcher), limits)
+    generation = getattr(index, "generation", None)
+    return LabelChecker(index, ocr, LegalBasis(searcher, generation=generation), limits,
+                        cache=VerdictCache(settings.ocr.cache_size), queue=CheckQueue(ocr.slots))
+
+
+__all__ = ["HAZARD", "LabelChecker", "LabelResult", "build_label_checker", "grounds_for", "well_read_lines"]

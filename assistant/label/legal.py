@@ -2,13 +2,18 @@
 
 The searcher is injected (anything with `search(query, k, filters) -> hits` with source/locator/title/
 text, i.e. `assistant.retrieval.Retriever`), and results are cached per basis type, so a label check
-pays for retrieval once per process, not per photo. With no regulations indexed the list is empty
-and `note` says why.
+pays for retrieval once, not per photo. The cache belongs to one index generation: when regulations are
+re-ingested (`Index.generation()` moves) the next check searches again, no restart needed. With no
+regulations indexed the list is empty and `note` says why.
+
+Each item names its article for people (`article`: "관세법(샘플) 제237조"), so a verdict can say which
+article it rests on without opening the text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Protocol
 
 QUERIES: dict[str, list[str]] = {
@@ -30,14 +35,39 @@ class Searcher(Protocol):
     def search(self, query: str, k: int = 5, filters: Any = None) -> list[Any]: ...
 
 
+def article_name(law: str, locator: str, title: str = "") -> str:
+    """'관세법(샘플)', '제237조' -> '관세법(샘플) 제237조'; the title when it already names both."""
+    locator = str(locator or "").strip()
+    if law and locator:
+        return f"{law} {locator}"
+    m = _ARTICLE_RE.search(title or "")
+    return (title[: m.end()] if m else title or locator).strip()
+
+
 class LegalBasis:
-    def __init__(self, searcher: Searcher | None, k: int = 3, max_chars: int = 300):
+    def __init__(self, searcher: Searcher | None, k: int = 3, max_chars: int = 300,
+                 generation: Callable[[], Any] | None = None):
+        """generation: the index generation (`Index.generation`); the cache is dropped when it moves."""
         self.searcher = searcher
         self.k = k
         self.max_chars = max_chars
+        self.generation = generation
         self._cache: dict[str, list[dict]] = {}
+        self._cache_gen: Any = None
+
+    def _current(self) -> None:
+        if self.generation is None:
+            return
+        try:
+            gen = self.generation()
+        except Exception:  # an index being rebuilt: keep what we have
+            return
+        if gen != self._cache_gen:
+            self._cache = {}
+            self._cache_gen = gen
 
     def _search(self, group: str) -> list[dict]:
+        self._current()
         if group in self._cache:
             return self._cache[group]
         from assistant.retrieval.filters import Filters
@@ -53,14 +83,18 @@ class LegalBasis:
                 hits = [h for h in hits if any(str(h.locator).startswith(a) for a in named)] or hits[:1]
             for h in hits:
                 text = str(getattr(h, "text", ""))
-                out.append({"source": h.source, "locator": h.locator, "title": getattr(h, "title", ""),
+                meta = getattr(h, "metadata", None) or {}
+                title = str(getattr(h, "title", "") or "")
+                out.append({"source": h.source, "locator": h.locator, "title": title,
                             "text": text[: self.max_chars] + ("…" if len(text) > self.max_chars else ""),
-                            "topic": group, "query": q})
+                            "topic": group, "query": q,
+                            "article": article_name(str(meta.get("law") or ""), str(h.locator), title)})
         self._cache[group] = out
         return out
 
     def warm(self) -> None:
         """Run every query once (loads the retriever), so the first label check is not the slow one."""
+        self._current()
         for group in QUERIES:
             self._search(group)
 

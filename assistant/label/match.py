@@ -36,7 +36,7 @@ NAME_REVIEW = 82.0  # below this a name similarity is not reported
 LINE_COVERAGE = 0.6  # matched name must be most of its OCR line(s) to count as strong
 INGREDIENT_CONF = 60.0  # mean OCR word confidence for an ingredient read to be "good"
 INGREDIENT_CONF_EXACT = 40.0  # ... when the read is an exact, long name
-_MIN_LEN = {"latin": 3, "hangul": 2, "han": 2, "kana": 3, "mixed": 3}
+_MIN_LEN = {"latin": 3, "hangul": 2, "han": 2, "kana": 3, "thai": 4, "mixed": 3}
 _WORD_SUFFIX_KO = "추출|분말|엑스|가루|잎|뿌리|줄기|성분|함유"
 
 
@@ -56,6 +56,8 @@ class Term:
         n = len(self.key)
         if self.script == "latin" or self.script == "mixed":  # Levenshtein edits
             return 0 if n < 8 else 1 if n < 11 else 2 if n < 16 else 3
+        if self.script == "thai":  # alphabetic like Latin (a syllable is 2-4 letters), look-alike glyphs (ด/ต, บ/ป)
+            return 0 if n < 6 else 1 if n < 10 else 2 if n < 16 else 3
         return 0 if n < 5 else 1 if n < 10 else 2
 
     @property
@@ -78,12 +80,24 @@ class Match:
     confidence: float | None = None  # mean OCR confidence of the words it rests on
     read: str = ""  # the OCR words matched
 
+    @property
+    def entry_date(self) -> str | None:
+        """The list entry's own date (기준일 of the entry): last update or registration of a listed product,
+        designation of a blocked ingredient (ISO)."""
+        from assistant.label.snapshot import iso_date
+
+        for key in ("updated", "registered", "designated"):
+            if d := iso_date(self.entry.get(key)):
+                return d
+        return None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "name": self.name, "canonical": self.canonical, "score": round(self.score, 1),
             "evidence": self.evidence, "source": self.source, "locator": self.locator, "entry": self.entry,
             "via": self.via, "strength": self.strength,
             "confidence": None if self.confidence is None else round(self.confidence, 1), "read": self.read,
+            "entry_date": self.entry_date,
         }
 
 
@@ -194,7 +208,8 @@ class NameIndex:
                     continue
                 seen.add(ck)
                 for alias in [name, *SUBSTANCE_ALIASES.get(name, [])]:
-                    entry = {"ingredient": name, "listed_in": str(row.get("seq") or ""), "product": row.get("product")}
+                    entry = {"ingredient": name, "listed_in": str(row.get("seq") or ""), "product": row.get("product"),
+                             **{k: row[k] for k in ("registered", "updated") if row.get(k)}}
                     self._add_term(alias, name, {**entry, "_row": row}, "hazard-list")
 
     def _add_term(self, name: str, canonical: str, row: dict, origin: str) -> None:
@@ -223,8 +238,10 @@ def match_barcodes(index: NameIndex, barcodes: list[Barcode]) -> list[Match]:
             for row in index.by_barcode.get(key, []):
                 rows[id(row)] = row
         for row in rows.values():
+            how = f"바코드 {b.text} ({b.format}) 일치" if b.source == "bars" else \
+                f"바코드 숫자 {b.text} 일치 (막대 아래 숫자를 글자 판독, 검사 숫자 확인)"
             out.append(Match("product", str(row.get("product") or ""), str(row.get("product") or ""), 100.0,
-                             f"바코드 {b.text} ({b.format}) 일치", str(row.get("source") or ""), str(row.get("locator") or ""),
+                             how, str(row.get("source") or ""), str(row.get("locator") or ""),
                              _product_entry(row), "barcode", "strong", None, b.text))
     return out
 
@@ -241,8 +258,9 @@ def strong_name_score(key: str) -> float:
 
 
 def long_name(key: str) -> bool:
-    """Long enough that a near-exact hit is unlikely by chance: 8 Latin letters or 4 Hangul/Han/kana."""
-    return len(key) >= (8 if script_of(key) in ("latin", "mixed") else 4)
+    """Long enough that a near-exact hit is unlikely by chance: 8 Latin letters, 6 Thai, 4 Hangul/Han/kana."""
+    script = script_of(key)
+    return len(key) >= (8 if script in ("latin", "mixed") else 6 if script == "thai" else 4)
 
 
 def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None = None) -> list[Match]:

@@ -3,9 +3,13 @@
 Two views of a string are used by the matcher:
 
 - `normalize(s)`: NFKC, lower case, unified hyphens/long-vowel marks, traditional→simplified Chinese
-  for the characters that occur in substance names, salt forms removed, runs of spaces collapsed.
-- `compact(s)`: `normalize(s)` keeping only letters and digits, so "Sibutramine HCl",
-  "sibutramine-hydrochloride" and "시부트라민 염산염" all become the bare base name.
+  for the characters that occur in substance names, Latin diacritics folded (Vietnamese "Giảm Cân" and
+  the "Giam Can" an English OCR model reads both become "giam can"; đ → d), salt forms removed, runs of
+  spaces collapsed.
+- `compact(s)`: `normalize(s)` keeping only letters and digits (and Thai vowel signs, which are combining
+  marks but carry the word, long and short forms folded together; Thai tone marks and ็ are dropped:
+  small, often missed by OCR, rarely decisive),
+  so "Sibutramine HCl", "sibutramine-hydrochloride" and "시부트라민 염산염" all become the bare base name.
 
 Deliberate simplifications: the salt list covers the forms seen on supplement labels, not every
 pharmacopoeial salt; the script-variant table covers the characters of the substance names we match,
@@ -19,6 +23,8 @@ not all of Unicode's traditional/simplified pairs.
 '西布曲明'
 >>> compact("1,3-Dimethylamylamine")
 '13dimethylamylamine'
+>>> compact("Viên Giảm Cân Thảo Mộc") == compact("Vien Giam Can Thao Moc")
+True
 """
 
 from __future__ import annotations
@@ -56,6 +62,23 @@ _SALT_RE = re.compile(
     )
 )
 _SPACE_RE = re.compile(r"\s+")
+
+
+def _latin_fold_table() -> dict[int, str]:
+    """Latin letters with diacritics (Latin-1 Supplement, Extended-A/B, Extended Additional: every Vietnamese
+    letter) -> their base letter; letters without a decomposition (ø, æ) are left alone."""
+    table = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base.isascii() and base.isalpha() and base != chr(code):
+            table[code] = base
+    return table
+
+
+LATIN_FOLD = _latin_fold_table()
+THAI_VOWEL_SIGNS = {"\u0e31", *(chr(c) for c in range(0x0E34, 0x0E3B))}  # ั ิ ี ึ ื ุ ู ฺ
+# long and short forms of a vowel sign differ by a stroke OCR often misses (ี/ิ, ื/ึ, ู/ุ): one key for both
+THAI_FOLD = str.maketrans({"\u0e35": "\u0e34", "\u0e37": "\u0e36", "\u0e39": "\u0e38"})
 _KATAKANA = r"\u30a0-\u30ff"
 _LONG_VOWEL_RE = re.compile(rf"(?<=[{_KATAKANA}])[一\-‐ｰ](?=[{_KATAKANA}]|$)")
 
@@ -64,7 +87,7 @@ def base_normalize(text: str) -> str:
     """NFKC, lower case, unified hyphens and script variants; salt forms kept."""
     s = unicodedata.normalize("NFKC", text or "").lower()
     s = s.translate({ord(h): "-" for h in HYPHENS})
-    s = s.translate(SCRIPT_VARIANTS)
+    s = s.translate(SCRIPT_VARIANTS).translate(LATIN_FOLD)
     s = _LONG_VOWEL_RE.sub("ー", s)
     return _SPACE_RE.sub(" ", s).strip()
 
@@ -79,19 +102,23 @@ def normalize(text: str) -> str:
     return strip_salts(base_normalize(text))
 
 
+def _kept(ch: str) -> bool:
+    return ch.isalnum() or ch in THAI_VOWEL_SIGNS
+
+
 def compact(text: str) -> str:
     """Letters and digits only, after `normalize`."""
-    return "".join(ch for ch in normalize(text) if ch.isalnum())
+    return "".join(ch for ch in normalize(text) if _kept(ch)).translate(THAI_FOLD)
 
 
 def compact_keep_salts(text: str) -> str:
     """Letters and digits only, salts kept (for OCR text where stripping is done per word)."""
-    return "".join(ch for ch in base_normalize(text) if ch.isalnum())
+    return "".join(ch for ch in base_normalize(text) if _kept(ch)).translate(THAI_FOLD)
 
 
 def script_of(text: str) -> str:
-    """Dominant script class of a (compacted) term: latin | hangul | han | kana | mixed."""
-    counts = {"latin": 0, "hangul": 0, "han": 0, "kana": 0}
+    """Dominant script class of a (compacted) term: latin | hangul | han | kana | thai | mixed."""
+    counts = {"latin": 0, "hangul": 0, "han": 0, "kana": 0, "thai": 0}
     for ch in text:
         o = ord(ch)
         if ch.isascii() and ch.isalpha():
@@ -102,6 +129,8 @@ def script_of(text: str) -> str:
             counts["kana"] += 1
         elif 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
             counts["han"] += 1
+        elif 0x0E00 <= o <= 0x0E7F:
+            counts["thai"] += 1
     best = max(counts, key=lambda k: counts[k])
     if counts[best] == 0:
         return "mixed"
@@ -113,6 +142,10 @@ def script_of(text: str) -> str:
 def has_cjk(text: str) -> bool:
     """True when the text holds Chinese ideographs or Japanese kana."""
     return any(0x3040 <= ord(c) <= 0x30FF or 0x4E00 <= ord(c) <= 0x9FFF for c in text)
+
+
+def has_thai(text: str) -> bool:
+    return any(0x0E01 <= ord(c) <= 0x0E5B for c in text)
 
 
 _LIST_SPLIT_RE = re.compile(r"\s*\|\s*|\s*;\s*|\s*/\s*|\s*、\s*|\s*，\s*|(?<!\d),|,(?!\d)")

@@ -1,33 +1,25 @@
-"""OCR with Tesseract (문자 인식), keeping per-word confidences.
+"""OCR results and the engine protocol (문자 인식): words with per-word confidences, grouped in passes.
 
-Tesseract runs as a subprocess with TSV output, the image piped through stdin. Languages are split
-into passes: Hangul+Latin (`kor+eng`), then `chi_sim` and `jpn` separately (combined, the Japanese
-model leaks its glyphs into Chinese words: 育亨宾 read as 育享実). By default ("adaptive") the CJK passes
-run, in parallel, only over the rows the first pass read with low confidence (that is what CJK text
-looks like to kor+eng); "parallel" runs all passes on the whole image at once. A single `kor+eng+chi_sim+chi_tra+jpn` pass costs about twice the time and reads no better. `OMP_THREAD_LIMIT=1` is set for each process: left unset,
-Tesseract's OpenMP threads fight each other and run about 3× slower.
+A label is read in *passes*, one per Tesseract language set: Hangul+Latin (`kor+eng`) over the whole
+photo, then follow-ups only where they can help (tesseract.py: Chinese/Japanese/Thai models over the rows
+`kor+eng` read as junk, Vietnamese over the whole photo when it shows Vietnamese). The engines:
 
-`read_best(images)` serves the checker's second round: the Hangul/Latin pass over each alternative image
-in parallel, the most confident one kept (a clearly good read stops the others' processes at once).
+- `TesserocrOCR` (tesseract_api.py): Tesseract in-process through tesserocr, each language set loaded
+  once and reused — the default (a Tesseract process spends 0.05–0.3 s of CPU per start loading models);
+- `TesseractOCR` (tesseract_cli.py): one `tesseract` process per pass, TSV through a pipe — the fallback
+  when tesserocr is not installed;
+- `FakeOCR`: fixed words for tests.
 
-`chi_tra` is used only when `chi_sim` is not configured: the `jpn` model reads traditional forms and
-the matcher folds traditional characters to simplified (normalize.SCRIPT_VARIANTS).
+`build_ocr(settings)` (tesseract.py) picks the engine.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import re
-import subprocess
 import threading
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from PIL import Image
-
-from assistant.errors import ConfigError
 
 
 @dataclass
@@ -41,13 +33,14 @@ class OcrWord:
     height: int = 0
 
 
-def _is_cjk_char(ch: str) -> bool:
+def _glues(ch: str) -> bool:
+    """Scripts written without spaces between syllables/letters, which Tesseract returns one glyph per word."""
     o = ord(ch)
-    return 0xAC00 <= o <= 0xD7A3 or 0x3040 <= o <= 0x30FF or 0x4E00 <= o <= 0x9FFF
+    return 0xAC00 <= o <= 0xD7A3 or 0x3040 <= o <= 0x30FF or 0x4E00 <= o <= 0x9FFF or 0x0E01 <= o <= 0x0E5B
 
 
 def join_words(words: list[OcrWord]) -> str:
-    """Words of one line as text. Tesseract splits Hangul/CJK into single-syllable "words"; those
+    """Words of one line as text. Tesseract splits Hangul/CJK/Thai into single-glyph "words"; those
     are glued back when their boxes nearly touch ("시 부 트 라 민" -> "시부트라민")."""
     out = ""
     prev: OcrWord | None = None
@@ -55,7 +48,7 @@ def join_words(words: list[OcrWord]) -> str:
         if prev is not None:
             gap = w.left - (prev.left + prev.width)
             tight = gap < 0.6 * max(prev.height, w.height, 1)
-            glue = tight and _is_cjk_char(prev.text[-1]) and _is_cjk_char(w.text[0]) and prev.width > 0
+            glue = tight and _glues(prev.text[-1]) and _glues(w.text[0]) and prev.width > 0
             out += "" if glue else " "
         out += w.text
         prev = w
@@ -66,6 +59,7 @@ def join_words(words: list[OcrWord]) -> str:
 class OcrPass:
     langs: str
     words: list[OcrWord] = field(default_factory=list)
+    region: str = "page"  # "page" (whole image) | "rows" (a crop of the rows the first pass could not read)
 
     def lines(self) -> list[list[OcrWord]]:
         out: dict[int, list[OcrWord]] = {}
@@ -83,16 +77,25 @@ class OcrResult:
     passes: list[OcrPass] = field(default_factory=list)
     info: dict = field(default_factory=dict)
 
+    def base_pass(self) -> OcrPass | None:
+        """The whole-page pass shown as the label's text: the Vietnamese one when it ran (it reads Latin text
+        as well and keeps the diacritics), else the Hangul/Latin first pass."""
+        page = [p for p in self.passes if p.region == "page"]
+        return next((p for p in page if p.langs == "vie"), page[0] if page else None)
+
     @property
     def text(self) -> str:
-        """Text for display: the Hangul/Latin pass, plus CJK-pass lines that hold ideographs or kana."""
-        from assistant.label.normalize import has_cjk
+        """Text for display: the base pass, plus follow-up lines that hold ideographs, kana or Thai."""
+        from assistant.label.normalize import has_cjk, has_thai
 
-        if not self.passes:
+        base = self.base_pass()
+        if base is None:
             return ""
-        parts = [self.passes[0].text]
-        for p in self.passes[1:]:
-            extra = [join_words(ln) for ln in p.lines() if has_cjk("".join(w.text for w in ln))]
+        parts = [base.text]
+        for p in self.passes:
+            if p is base:
+                continue
+            extra = [join_words(ln) for ln in p.lines() if (has_cjk(t := "".join(w.text for w in ln)) or has_thai(t))]
             if extra:
                 parts.append("\n".join(extra))
         return "\n".join(x for x in parts if x)
@@ -105,19 +108,26 @@ GOOD_READ_CONF = 80.0  # mean word confidence of a pass that is clearly in the r
 GOOD_READ_WORDS = 8
 
 
+def mean_conf(p: OcrPass) -> float:
+    """Mean word confidence of a pass, 0 when it read nothing."""
+    vals = [w.conf for w in p.words if w.conf >= 0]
+    return sum(vals) / len(vals) if vals else 0.0
+
+
 def good_read(p: OcrPass) -> bool:
     return len(p.words) >= GOOD_READ_WORDS and mean_conf(p) >= GOOD_READ_CONF
 
 
-class _Handle:
-    """Lets one thread stop a Tesseract process another thread is waiting on."""
+class Handle:
+    """Lets one thread stop an OCR run another thread started or is about to start (a Tesseract process is
+    killed; an in-process run that has not started yet is skipped)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._proc: subprocess.Popen | None = None
+        self._proc: Any = None
         self.stopped = False
 
-    def attach(self, proc: subprocess.Popen) -> bool:
+    def attach(self, proc: Any) -> bool:
         """False when the handle was stopped before the process started."""
         with self._lock:
             self._proc = proc
@@ -130,18 +140,15 @@ class _Handle:
                 self._proc.kill()
 
 
-def mean_conf(p: OcrPass) -> float:
-    """Mean word confidence of a pass, 0 when it read nothing."""
-    vals = [w.conf for w in p.words if w.conf >= 0]
-    return sum(vals) / len(vals) if vals else 0.0
+_Handle = Handle  # the old private name
 
 
 class OCREngine(Protocol):
-    def read(self, img: Image.Image) -> OcrResult: ...
+    def read(self, img: Image.Image, hints: frozenset[str] = frozenset()) -> OcrResult: ...
 
 
 def parse_tsv(tsv: str) -> list[OcrWord]:
-    """Tesseract TSV (level 5 rows are words) -> words with confidences."""
+    """Tesseract TSV (level 5 rows are words; the first line is the header) -> words with confidences."""
     words: list[OcrWord] = []
     line_ids: dict[tuple[str, str, str, str], int] = {}
     for row in tsv.splitlines()[1:]:
@@ -162,157 +169,20 @@ def parse_tsv(tsv: str) -> list[OcrWord]:
 
 
 def split_passes(languages: list[str]) -> list[str]:
-    """['kor','eng','chi_sim','chi_tra','jpn'] -> ['kor+eng', 'chi_sim', 'jpn']."""
+    """['kor','eng','chi_sim','chi_tra','jpn','tha','vie'] -> ['kor+eng', 'chi_sim', 'jpn', 'tha', 'vie'].
+
+    One pass per CJK model (chi_sim+jpn together lets Japanese glyphs into Chinese words); `chi_tra` only
+    when `chi_sim` is not configured (the `jpn` model reads traditional forms and the matcher folds them);
+    Thai and Vietnamese are follow-ups of their own, run only where their script is suspected.
+    """
     first = [lang for lang in languages if lang in ("kor", "eng")]
     cjk = [lang for lang in languages if lang in ("chi_sim", "jpn")]
     if "chi_tra" in languages and "chi_sim" not in languages:
         cjk.insert(0, "chi_tra")
-    rest = [lang for lang in languages if lang not in ("kor", "eng", "chi_sim", "chi_tra", "jpn")]
+    scripts = [lang for lang in ("tha", "vie") if lang in languages]
+    rest = [lang for lang in languages if lang not in ("kor", "eng", "chi_sim", "chi_tra", "jpn", "tha", "vie")]
     passes = ["+".join(first + rest)] if first or rest else []
-    return passes + cjk  # one pass per CJK model: chi_sim+jpn together lets Japanese glyphs into Chinese words
-
-
-class TesseractOCR:
-    """Real engine: one tesseract process per pass, passes in parallel."""
-
-    def __init__(self, languages: list[str] | None = None, cmd: str = "tesseract", threads: int = 1,
-                 psm: int = 3, timeout_s: float = 30.0, extra_config: list[str] | None = None,
-                 mode: str = "adaptive", low_conf: float = 60.0):
-        """mode: "adaptive" (CJK pass only where kor+eng read junk) | "parallel" (both passes, whole image)."""
-        self.passes = split_passes(languages or ["kor", "eng", "chi_sim", "chi_tra", "jpn"])
-        self.mode = mode
-        self.low_conf = low_conf
-        self.cmd = cmd
-        self.psm = psm
-        self.timeout_s = timeout_s
-        self.extra_config = extra_config or []
-        self.env = dict(os.environ, OMP_THREAD_LIMIT=str(max(1, threads)))
-        self._pool = ThreadPoolExecutor(max_workers=max(2, len(self.passes)), thread_name_prefix="ocr")
-
-    def _run(self, data: bytes, langs: str, handle: _Handle | None = None) -> OcrPass:
-        """One Tesseract process. `handle` lets another thread stop it (its pass then comes back empty)."""
-        args = [self.cmd, "stdin", "stdout", "-l", langs, "--psm", str(self.psm), "--dpi", "300"]
-        for c in self.extra_config:
-            args += ["-c", c]
-        args.append("tsv")
-        try:
-            proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    env=self.env)
-        except FileNotFoundError as exc:
-            raise ConfigError(
-                f"Tesseract 실행 파일을 찾을 수 없습니다: {self.cmd} (scripts/setup.sh로 설치)",
-                f"Tesseract not found: {self.cmd} (install with scripts/setup.sh)",
-            ) from exc
-        if handle is not None and not handle.attach(proc):
-            proc.kill()
-        try:
-            out, err_b = proc.communicate(data, timeout=self.timeout_s)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            return OcrPass(langs)
-        if handle is not None and handle.stopped:
-            return OcrPass(langs)
-        if proc.returncode != 0:
-            err = err_b.decode("utf-8", "replace").strip().splitlines()
-            raise ConfigError(f"Tesseract 오류 ({langs}): {err[-1] if err else proc.returncode}",
-                              f"Tesseract failed ({langs}): {err[-1] if err else proc.returncode}")
-        return OcrPass(langs, parse_tsv(out.decode("utf-8", "replace")))
-
-    def orientation(self, img: Image.Image) -> tuple[int, float]:
-        """(degrees clockwise that make the text upright, confidence) from Tesseract's orientation
-        detection (OSD); (0, 0.0) when it cannot tell (too little text, no osd data)."""
-        args = [self.cmd, "stdin", "stdout", "--psm", "0", "-l", "osd"]
-        try:
-            proc = subprocess.run(args, input=self._encode(img), capture_output=True, env=self.env,
-                                  timeout=self.timeout_s, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            return 0, 0.0
-        out = proc.stdout.decode("utf-8", "replace")
-        angle = re.search(r"Rotate:\s*(\d+)", out)
-        conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
-        if proc.returncode != 0 or not angle:
-            return 0, 0.0
-        return int(angle.group(1)) % 360, float(conf.group(1)) if conf else 0.0
-
-    @staticmethod
-    def _encode(img: Image.Image) -> bytes:
-        buf = io.BytesIO()
-        img.save(buf, format="PPM")  # uncompressed: cheaper than PNG to write and to read back
-        return buf.getvalue()
-
-    def read(self, img: Image.Image) -> OcrResult:
-        if self.mode == "parallel" or len(self.passes) < 2:
-            data = self._encode(img)
-            futures = [self._pool.submit(self._run, data, langs) for langs in self.passes]
-            return OcrResult([f.result() for f in futures])
-        return self._read_adaptive(img)
-
-    def _read_adaptive(self, img: Image.Image) -> OcrResult:
-        """Hangul/Latin pass on the whole image; the CJK pass only over the lines it could not read.
-
-        Chinese or Japanese text read with kor+eng comes out as low-confidence Latin/Hangul junk
-        (mean word confidence below ~50, against 90+ for text in the right script), so those lines
-        locate the CJK text and the second pass runs on their bounding box alone.
-        """
-        return self._cjk_followup(img, self._run(self._encode(img), self.passes[0]))
-
-    def read_best(self, images: list[Image.Image]) -> tuple[int, OcrResult]:
-        """(index, result) of the image the Hangul/Latin pass reads with the highest mean word confidence.
-
-        The first passes run in parallel (one per core); only the winner gets the CJK follow-up. Used for the
-        second round on alternative preprocessings: the wrong text polarity reads as low-confidence junk.
-        """
-        if not images:
-            return -1, OcrResult()
-        handles = [_Handle() for _ in images]
-        futures = [self._pool.submit(self._run, self._encode(im), self.passes[0], h) for im, h in zip(images, handles, strict=True)]
-        pending = set(futures)
-        while pending:  # a clearly good read settles it: the others (junk, and slow because of it) are stopped
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            if any(good_read(f.result()) for f in done):
-                for f in pending:
-                    handles[futures.index(f)].stop()
-                wait(pending)
-                break
-        firsts = [f.result() for f in futures]
-        scores = [mean_conf(p) for p in firsts]
-        best = max(range(len(images)), key=lambda i: scores[i])
-        if self.mode == "parallel" or len(self.passes) < 2:
-            data = self._encode(images[best])
-            rest = [f.result() for f in [self._pool.submit(self._run, data, langs) for langs in self.passes[1:]]]
-            result = OcrResult([firsts[best], *rest])
-        else:
-            result = self._cjk_followup(images[best], firsts[best])
-        result.info["stopped_early"] = sum(1 for h in handles if h.stopped)
-        return best, result
-
-    def _cjk_followup(self, img: Image.Image, first: OcrPass) -> OcrResult:
-        """The CJK passes over the rows `first` read with low confidence (or the whole image if it read nothing)."""
-        result = OcrResult([first], {"cjk_pass": "skipped"})
-        low = [ln for ln in first.lines()
-               if sum(w.conf for w in ln) / len(ln) < self.low_conf and sum(len(w.text) for w in ln) >= 3]
-        if not low and first.words:
-            return result
-        boxes = [w for ln in low for w in ln] or None
-        if boxes:
-            pad = max(20, max(w.height for w in boxes))
-            # full width, only the rows holding those lines: keeps the layout Tesseract segments on
-            x0, x1 = 0, img.width
-            y0 = max(0, min(w.top for w in boxes) - pad)
-            y1 = min(img.height, max(w.top + w.height for w in boxes) + pad)
-            crop = img.crop((x0, y0, x1, y1))
-        else:  # nothing read at all: try the CJK models on the whole image
-            x0 = y0 = 0
-            crop = img
-        data = self._encode(crop)
-        for second in [f.result() for f in [self._pool.submit(self._run, data, langs) for langs in self.passes[1:]]]:
-            for w in second.words:
-                w.left += x0
-                w.top += y0
-            result.passes.append(second)
-        result.info["cjk_pass"] = f"{crop.width}x{crop.height}"
-        return result
+    return passes + cjk + scripts
 
 
 class FakeOCR:
@@ -321,7 +191,22 @@ class FakeOCR:
     def __init__(self, lines: list[str], conf: float = 90.0):
         self.lines = lines
         self.conf = conf
+        self.calls = 0
 
-    def read(self, img: Image.Image) -> OcrResult:
+    def read(self, img: Image.Image, hints: frozenset[str] = frozenset()) -> OcrResult:
+        self.calls += 1
         words = [OcrWord(t, self.conf, i) for i, line in enumerate(self.lines) for t in line.split()]
         return OcrResult([OcrPass("fake", words)])
+
+
+def __getattr__(name: str) -> Any:
+    """The engines live in their own modules; importable from here as before."""
+    if name == "TesseractOCR":
+        from assistant.label.tesseract_cli import TesseractOCR
+
+        return TesseractOCR
+    if name == "TesserocrOCR":
+        from assistant.label.tesseract_api import TesserocrOCR
+
+        return TesserocrOCR
+    raise AttributeError(name)

@@ -3,7 +3,7 @@
 - name candidates (제품명 후보): the lines with the tallest words, preferring the top of the label;
 - manufacturer (제조사): the line after a marker such as 제조원, Manufacturer, 制造商, 製造者;
 - ingredients (성분/원재료명): the text after a marker (성분, 원재료명, 원료, Ingredients, Supplement Facts,
-  成分, 配料, 原材料, 成分表 …) up to the next section marker, split into items (a comma between
+  成分, 配料, 原材料, 成分表, Thành phần, ส่วนประกอบ …) up to the next section marker, split into items (a comma between
   digits, as in "1,3-디메틸아밀아민", is not a separator).
 
 >>> p = parse_lines([("Slim Tea", 60), ("Ingredients: green tea, 1,3-dimethylamylamine", 20), ("Warning: keep dry", 20)])
@@ -24,14 +24,17 @@ INGREDIENT_MARKERS = [
     "원재료명및함량", "원재료명", "원료명", "성분명", "주요성분", "성분", "원료", "함유성분",
     "supplement facts", "other ingredients", "ingredients", "ingredient", "composition",
     "成分表", "成分", "配料表", "配料", "原材料名", "原材料", "原料", "全成分",
+    "thành phần", "ส่วนประกอบ", "ส่วนผสม",
 ]
 MANUFACTURER_MARKERS = [
     "제조원", "제조사", "제조업체", "제조자", "판매원", "수입원", "manufactured by", "manufacturer", "mfd by",
     "made by", "distributed by", "制造商", "生产商", "生产企业", "製造者", "製造元", "販売者", "製造商",
+    "nhà sản xuất", "sản xuất bởi", "ผลิตโดย", "ผู้ผลิต",
 ]
 SECTION_END_MARKERS = [
     "주의사항", "섭취방법", "용법", "보관방법", "유통기한", "directions", "warning", "caution", "suggested use",
     "storage", "注意事项", "用法", "使用方法", "注意", "保存方法", "賞味期限", "内容量", "净含量", "내용량", "net wt",
+    "hướng dẫn sử dụng", "cách dùng", "bảo quản", "วิธีใช้", "วิธีรับประทาน", "คำเตือน",
 ]
 _MARK_RE = re.compile("|".join(re.escape(base_normalize(m)) for m in sorted(INGREDIENT_MARKERS, key=len, reverse=True)))
 _MFR_RE = re.compile("|".join(re.escape(base_normalize(m)) for m in sorted(MANUFACTURER_MARKERS, key=len, reverse=True)))

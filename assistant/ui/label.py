@@ -1,6 +1,11 @@
 """Tab 2, 라벨 사진 판정: camera or upload (several photos of one product), a coloured verdict
 badge (hazard red / review amber / not listed grey — never a green "safe"), the matched list
-entries, the OCR text with matched words highlighted, the legal basis linked to the viewer."""
+entries, the OCR text with matched words highlighted, the legal basis linked to the viewer, and what
+the verdict rests on (list entry and its date, 기준일, articles).
+
+Under load, a check that needs OCR waits in the checker's queue (one slot per core): the progress bar
+shows "대기 순번 N" while it waits, then the reading stage. A barcode hit or a repeated photo never waits.
+Gradio's own queue admits up to LABEL_CONCURRENCY checks at once (its "queue: N/M" appears beyond that)."""
 
 from __future__ import annotations
 
@@ -16,10 +21,10 @@ from assistant.ui.render import article_markdown, highlight, verdict_badge
 from assistant.ui.session import get_caller, user_errors
 from assistant.ui.uploads import IMAGE_TYPES, check_upload, sha256_file
 
-# OCR is CPU-bound, but a check also waits on image decoding and on its second Tesseract round; on the
-# 2-core reference machine 4 checks at a time gave the lowest p95 under 20 officers (bench/load.py:
-# concurrency 1 → 4.8 s, 2 → 4.5 s, 3 → 3.4–3.8 s, 4 → 3.4 s). Set to about twice the cores elsewhere.
-LABEL_CONCURRENCY = int(os.environ.get("ASSISTANT_LABEL_CONCURRENCY", "4"))
+# Checks admitted into the handler at once. Entering is cheap (decode, barcode, cache); OCR itself is
+# limited by the checker's queue to one check per core (settings.ocr.workers), so this only needs to be
+# large enough that a barcode hit never waits behind checks that are waiting for OCR.
+LABEL_CONCURRENCY = int(os.environ.get("ASSISTANT_LABEL_CONCURRENCY", "24"))
 MATCH_KEYS = ("kind", "name", "canonical", "score", "evidence", "source", "locator")
 
 
@@ -49,7 +54,19 @@ class LabelHandlers:
             return ""
         return max(dates)[:10] if dates else ""
 
-    def check(self, files: list[str] | None, camera: str | None, request: gr.Request):
+    def _progress(self, progress: Any) -> Any:
+        """The checker's stages as Gradio progress updates (bar + text, e.g. "대기 순번 3")."""
+        keys = {"queued": "p_queued", "ocr": "p_ocr", "retry": "p_retry", "done": "p_done"}
+
+        def report(stage: str, fraction: float, detail: Any) -> None:
+            key = keys.get(stage)
+            if key is not None and progress is not None:
+                progress(fraction, desc=t(key, self.lang).format(n=detail))
+
+        return report
+
+    def check(self, files: list[str] | None, camera: str | None, request: gr.Request,
+              progress: Any = gr.Progress()):  # noqa: B008  (Gradio injects the tracker through the default)
         """Returns (badge, summary, matches table, OCR html, legal-basis chips, state)."""
         caller = get_caller(self.services, request, self.lang)
         paths = [str(p) for p in (files or [])] + ([str(camera)] if camera else [])
@@ -60,7 +77,10 @@ class LabelHandlers:
             for p in paths:
                 check_upload(Path(p), Path(p).name, IMAGE_TYPES, max_bytes)
             hashes = [sha256_file(Path(p)) for p in paths]
-            result = _to_json(self.services.label_checker.check([Path(p) for p in paths], [Path(p).name for p in paths]))
+            if progress is not None:
+                progress(0.05, desc=t("p_barcode", self.lang))
+            result = _to_json(self.services.label_checker.check([Path(p) for p in paths], [Path(p).name for p in paths],
+                                                                progress=self._progress(progress)))
         verdict = result.get("verdict", "review")
         matches = list(result.get("matches") or [])
         basis = [_basis_item(b) for b in (result.get("legal_basis") or [])]
@@ -68,10 +88,14 @@ class LabelHandlers:
             caller.name, caller.role, "label_check", file_sha256=hashes, verdict=verdict,
             sources=[f"{m.get('source')} {m.get('locator')}" for m in matches],
         )
-        badge = verdict_badge(verdict, self.lang, result.get("as_of") or self._as_of(), result.get("message") or "")
+        path = str(result.get("path") or "")
+        badge = verdict_badge(verdict, self.lang, result.get("as_of") or self._as_of(), result.get("message") or "", path)
         summary = f"**{t('elapsed', self.lang)}**: {result.get('elapsed_ms', 0):,.0f} ms"
+        if path:
+            summary += f" · **{t('path', self.lang)}**: {t('path_' + path, self.lang)}"
         if result.get("barcodes"):
             summary += f" · **{t('barcodes', self.lang)}**: {', '.join(map(str, result['barcodes']))}"
+        summary += "\n\n" + grounds_markdown(result.get("grounds") or {}, self.lang)
         for note in result.get("notes") or []:
             summary += f"\n\n- {note}"
         rows = [[_cell(m.get(k)) for k in MATCH_KEYS] for m in matches]
@@ -94,6 +118,25 @@ class LabelHandlers:
                 article = self.services.resolve_reference(b.get("title") or "", caller.role)
         self.services.audit.append(caller.name, caller.role, "view_article", sources=[_basis_label(0, b)[4:]])
         return article_markdown(article, b, self.lang), gr.Sidebar(open=True)
+
+
+def grounds_markdown(grounds: dict[str, Any], lang: str) -> str:
+    """One line naming what the verdict rests on: list entry (and its date), the lists' date, the articles."""
+    if not grounds:
+        return ""
+    entry = grounds.get("entry")
+    parts = []
+    if entry:
+        what = f"{entry.get('locator', '')} ({entry.get('name', '')}"
+        what += f", {t('grounds_date', lang)} {entry['date']})" if entry.get("date") else ")"
+        parts.append(f"{t('grounds_entry', lang)} {what} · {entry.get('source', '')}")
+    else:
+        parts.append(t("grounds_none", lang))
+    if grounds.get("as_of"):
+        parts.append(f"{t('as_of', lang)} {grounds['as_of']}")
+    if grounds.get("articles"):
+        parts.append(f"{t('grounds_articles', lang)}: {', '.join(grounds['articles'])}")
+    return f"**{t('grounds', lang)}**: " + " · ".join(parts)
 
 
 def _cell(v: Any) -> Any:
@@ -125,6 +168,7 @@ def build_label_tab(services: Any, lang: str, viewer: Any, sidebar: Any, public_
             ocr = gr.HTML(elem_id="ocr-text")
     check_btn.click(h.check, [files, camera], [badge, summary, matches, ocr, basis, state],
                     api_name="check_label" if public_api else None,
-                    api_visibility="public" if public_api else "private", concurrency_limit=LABEL_CONCURRENCY, concurrency_id="label")
+                    api_visibility="public" if public_api else "private", concurrency_limit=LABEL_CONCURRENCY,
+                    concurrency_id="label", show_progress="full", show_progress_on=[badge])
     basis.input(h.open_basis, [basis, state], [viewer, sidebar], api_visibility="private")
     return {"handlers": h}

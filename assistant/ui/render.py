@@ -14,7 +14,7 @@ MODE_NAMES = {"none": ("추출형 (LLM 없음)", "extractive (no LLM)"), "extrac
 VERDICT_CLASS = {"hazard": "verdict-hazard", "review": "verdict-review", "no_match": "verdict-none"}
 
 
-def verdict_badge(verdict: str, lang: str, as_of: str = "", message: str = "") -> str:
+def verdict_badge(verdict: str, lang: str, as_of: str = "", message: str = "", path: str = "") -> str:
     key = {"hazard": "v_hazard", "review": "v_review"}.get(verdict, "v_no_match")
     label = t(key, lang)
     if verdict not in ("hazard", "review") and as_of:
@@ -23,7 +23,9 @@ def verdict_badge(verdict: str, lang: str, as_of: str = "", message: str = "") -
     notes = [x for x in (message, note) if x and not label.startswith(x.split(" (")[0])]
     extra = "".join(f"<div class='verdict-note'>{html.escape(x)}</div>" for x in notes)
     css = VERDICT_CLASS.get(verdict, "verdict-none")
-    return f"<div class='verdict {css}' data-verdict='{html.escape(verdict)}'>{html.escape(label)}</div>{extra}"
+    data_path = f" data-path='{html.escape(path)}'" if path else ""
+    return (f"<div class='verdict {css}' data-verdict='{html.escape(verdict)}'{data_path}>{html.escape(label)}</div>"
+            f"{extra}")
 
 
 def answer_status(grounded: bool, n_citations: int, mode: str, warnings: list[str], lang: str) -> str:

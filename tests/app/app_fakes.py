@@ -103,7 +103,7 @@ class FakeLabelChecker:
     def __init__(self) -> None:
         self.seen: list[list[str]] = []
 
-    def check(self, images: list[Path | bytes], names: list[str] | None = None) -> LabelResult:
+    def check(self, images: list[Path | bytes], names: list[str] | None = None, progress: Any = None) -> LabelResult:
         t0 = time.perf_counter()
         names = names or [str(i) for i in images]
         self.seen.append(names)

@@ -157,6 +157,34 @@ def test_label_photo_shows_verdict_badge(live, browser, outside):
     assert outside == []
 
 
+def test_label_check_waits_in_the_queue_with_its_position_and_a_progress_bar(live, browser, outside, tmp_path):
+    base, services, _, _ = live
+    queue = getattr(services.label_checker, "queue", None)
+    if queue is None:
+        pytest.skip("the fake label checker has no OCR queue")
+    photo = label_photo(tmp_path / "queued.jpg", ["Queue Check Label", "Ingredients: rice flour"])  # new bytes: no cache
+    page = open_page(browser, base, outside)
+    login(page, "kim")
+    page.get_by_role("tab", name="라벨 사진 판정").click()
+    page.locator("#label-files input[type=file]").set_input_files(str(photo))
+    page.wait_for_selector("#label-files .file-preview, #label-files table", timeout=30_000)
+    release = queue.hold()  # every OCR slot busy, as when other officers' photos are being read
+    try:
+        page.click("#check-label")
+        page.wait_for_function("document.body.innerText.includes('대기 순번 1')", timeout=60_000)
+        assert page.locator("#verdict .verdict").count() == 0  # waiting, not failed or timed out
+        assert page.locator("[class*='progress']").count() >= 1  # Gradio's progress bar / level
+        shot(page, "label_queue.png", full=False)
+    finally:
+        release()
+    badge = page.locator("#verdict .verdict")
+    badge.wait_for(timeout=120_000)
+    assert badge.get_attribute("data-verdict") in ("no_match", "review")
+    assert badge.get_attribute("data-path") == "ocr"
+    assert "판정 근거" in page.inner_text("#label-summary")
+    assert outside == []
+
+
 def test_officer_never_sees_a_finding(live, browser, outside):
     base, services, _, _ = live
     from assistant.retrieval.filters import Filters

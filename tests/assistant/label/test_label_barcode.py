@@ -56,3 +56,58 @@ def test_nothing_on_blank_image():
 def test_lookup_keys_fold_upc_and_ean():
     assert "0036000291452" in barcode_keys("036000291452")
     assert "036000291452" in barcode_keys("0036000291452")
+
+
+def test_a_tilted_barcode_under_glare_is_found_in_its_upright_crop():
+    import numpy as np
+
+    from assistant.label.barcode import _decode
+
+    canvas = Image.new("L", (900, 600), 235)
+    canvas.paste(draw_ean13("8801234567893"), (250, 200))
+    a = np.asarray(canvas.rotate(25, fillcolor=235)).astype(np.float32)
+    yy, xx = np.mgrid[0:600, 0:900]
+    a += 180 * np.exp(-(((xx - 430) / 70.0) ** 2 + ((yy - 290) / 90.0) ** 2))  # a reflection over part of the bars
+    img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+    assert _decode(img) == []  # the whole photo at once: nothing
+    assert [b.text for b in read_barcodes(img)] == ["8801234567893"]
+    assert read_barcodes(Image.new("L", (900, 600), 235)) == []
+
+
+def test_printed_digits_count_as_a_barcode_only_with_a_valid_check_digit():
+    from assistant.label.barcode import barcodes_in_text
+
+    found = barcodes_in_text(["Net wt 60 g", "8 801234 567893", "0 12345 67890 5", "8 801234 567894", "Tel 02 1234 5678"])
+    assert [(b.text, b.format, b.source) for b in found] == [("8801234567893", "EAN13", "text"), ("012345678905", "UPCA", "text")]
+
+
+def test_bars_washed_out_but_digits_readable_still_find_the_listed_product():
+    import io
+    import shutil
+
+    import pytest
+    from PIL import ImageFont
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract not installed")
+    from assistant.label.checker import LabelChecker
+    from assistant.label.legal import LegalBasis
+    from assistant.label.snapshot import ListSnapshot
+    from assistant.label.tesseract import build_ocr
+    from assistant.settings import load_settings
+
+    img = Image.new("RGB", (900, 500), "white")
+    bars = draw_ean13("8801234567893").convert("RGB")
+    img.paste(bars, (200, 80))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((200 + bars.width // 3, 60, 200 + bars.width, 80 + bars.height), fill="white")  # glare: bars gone
+    draw.text((230, 320), "8 801234 567893", font=ImageFont.truetype("/usr/share/fonts/truetype/nanum/NanumGothic.ttf", 44),
+              fill="black")
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    products = [{"seq": "7", "product": "Quiet Listed Product", "barcode": "8801234567893", "registered": "20230105"}]
+    settings = load_settings("/nonexistent-home")
+    res = LabelChecker(ListSnapshot.from_rows(products, []), build_ocr(settings), LegalBasis(None)).check([buf.getvalue()])
+    assert res.verdict == "hazard" and res.path == "ocr"
+    assert [(b.text, b.source) for b in res.barcodes] == [("8801234567893", "text")]
+    assert "바코드 숫자" in res.matches[0].evidence

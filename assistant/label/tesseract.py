@@ -1,0 +1,291 @@
+"""How a label is read with Tesseract (판독 순서), shared by the in-process and the subprocess engine.
+
+1. `kor+eng` over the whole prepared image.
+2. Follow-ups, all in parallel, only where a script is present or suspected (a Latin/Korean label read
+   cleanly pays for nothing more):
+   - the rows `kor+eng` read with low confidence (what text in another script looks like to it) are
+     cropped (full width) and read with `chi_sim` and `jpn`, and with `tha` as well when the junk looks
+     Thai (`thai_like`: mostly lower-case Latin, where Han/kana come out as capitals, symbols and Hangul);
+   - `vie` over the whole image when the first pass shows Vietnamese (`vietnamese_cues`: Latin words with
+     diacritics, or the words every Vietnamese label prints: thành phần, sản xuất, công ty …);
+   - when Thai is suspected (a Thai-like junk line, "Thailand"/"Bangkok" on the label, or a hint) the Thai
+     model reads every line not read cleanly (mean confidence < 85), since `kor+eng` reads some Thai as
+     plausible lower-case words;
+   - `hints` from the caller widen this: a Thai (885) or Vietnamese (893) GS1 barcode prefix.
+3. `read_best(images)` serves the checker's second round: the first pass over each alternative image, the
+   most confident kept (a clearly good read skips or stops the others), then its follow-ups.
+
+Each Tesseract run holds one of `slots` (default: the usable cores) so that concurrent checks never run
+more Tesseract work at once than there are cores; runs are executed on worker threads whose scheduling
+priority is lowered by `nice` (Linux applies it per thread, and child processes inherit it), so that the
+app's own threads — barcode fast path, chat — are served first when the cores are busy.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+from PIL import Image
+
+from assistant.label.normalize import LATIN_FOLD, base_normalize
+from assistant.label.ocr import Handle, OcrPass, OcrResult, OcrWord, good_read, mean_conf, split_passes
+
+VIETNAMESE_WORDS = ("thanh phan", "san xuat", "cong ty", "tnhh", "viet nam", "huong dan", "su dung", "bao quan",
+                    "khoi luong", "xuat xu", "thuc pham", "chuc nang", "vien nang", "nha phan phoi", "han dung")
+CJK_MODELS = ("chi_sim", "chi_tra", "jpn")
+THAI_PREFIX, VIETNAM_PREFIX = "885", "893"  # GS1 country prefixes
+
+
+def usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def script_hints(barcodes: list[Any]) -> frozenset[str]:
+    """OCR models a product's barcode suggests: a Thai or Vietnamese GS1 prefix."""
+    hints = set()
+    for b in barcodes:
+        text = str(getattr(b, "text", b))
+        if len(text) == 13 and text.startswith(THAI_PREFIX):
+            hints.add("tha")
+        if len(text) == 13 and text.startswith(VIETNAM_PREFIX):
+            hints.add("vie")
+    return frozenset(hints)
+
+
+def thai_like(line: list[OcrWord]) -> bool:
+    """A low-confidence `kor+eng` line that is probably Thai: read as mostly lower-case Latin letters
+    ("aaNdwad"), where Chinese and Japanese come out as capitals, symbols and Hangul ("BCS:HERERPE")."""
+    letters = [c for w in line for c in w.text if c.isalpha()]
+    if len(letters) < 3:
+        return False
+    lower = sum(1 for c in letters if c.isascii() and c.islower())
+    hangul = sum(1 for c in letters if 0xAC00 <= ord(c) <= 0xD7A3 or 0x3130 <= ord(c) <= 0x318F)
+    return lower >= 0.5 * len(letters) and hangul < 0.15 * len(letters)
+
+
+def vietnamese_cues(p: OcrPass) -> bool:
+    """Two Latin words with diacritics (eng reads "Viên" as "Vién"), or a word every Vietnamese label prints."""
+    accented = sum(1 for w in p.words if any(ord(c) in LATIN_FOLD for c in w.text))
+    if accented >= 2:
+        return True
+    folded = " ".join(base_normalize(w.text) for w in p.words)
+    return any(v in folded for v in VIETNAMESE_WORDS)
+
+
+THAI_WORDS = {"thailand", "thai", "bangkok"}
+OTHER_POLARITY_CONF = 60.0
+THAI_LINE_CONF = 85.0
+
+
+def thai_cues(p: OcrPass) -> bool:
+    """The label says where it is from ("Made in Thailand", "Bangkok Herbal Co.")."""
+    return any(base_normalize(w.text).strip(".,:;()") in THAI_WORDS for w in p.words)
+
+
+def low_lines(first: OcrPass, low_conf: float) -> list[list[OcrWord]]:
+    return [ln for ln in first.lines()
+            if sum(w.conf for w in ln) / len(ln) < low_conf and sum(len(w.text) for w in ln) >= 3]
+
+
+def rows_box(lines: list[list[OcrWord]], width: int, height: int) -> tuple[int, int, int, int]:
+    """Full width, only the rows holding those lines (padded): keeps the layout Tesseract segments on."""
+    words = [w for ln in lines for w in ln]
+    pad = max(20, max(w.height for w in words))
+    return 0, max(0, min(w.top for w in words) - pad), width, min(height, max(w.top + w.height for w in words) + pad)
+
+
+class TesseractEngine:
+    """The pass logic; subclasses implement `_recognize(img, langs, handle) -> OcrPass` and `orientation`."""
+
+    def __init__(self, languages: list[str] | None = None, psm: int = 3, timeout_s: float = 30.0,
+                 mode: str = "adaptive", low_conf: float = 60.0, slots: int | None = None, nice: int = 0,
+                 available: set[str] | None = None):
+        """mode: "adaptive" (follow-ups only where needed) | "parallel" (every model over the whole image).
+        available: the installed models; configured ones that are missing are left out."""
+        wanted = languages or ["kor", "eng", "chi_sim", "chi_tra", "jpn", "tha", "vie"]
+        if available is not None:
+            missing = [lang for lang in wanted if lang not in available and lang in ("tha", "vie", *CJK_MODELS)]
+            wanted = [lang for lang in wanted if lang not in missing]
+            self.missing = missing
+        else:
+            self.missing = []
+        self.passes = split_passes(wanted)
+        self.first = self.passes[0] if self.passes else "eng"
+        self.cjk = [p for p in self.passes[1:] if p in CJK_MODELS]
+        self.thai = "tha" if "tha" in self.passes else None
+        self.vie = "vie" if "vie" in self.passes else None
+        self.psm, self.timeout_s, self.mode, self.low_conf, self.nice = psm, timeout_s, mode, low_conf, nice
+        self.slots = slots or usable_cores()
+        self._slots = threading.BoundedSemaphore(self.slots)
+        self._pool = ThreadPoolExecutor(max_workers=max(4, 2 * self.slots), thread_name_prefix="ocr",
+                                        initializer=self._lower_priority)
+
+    def _lower_priority(self) -> None:
+        if self.nice > 0 and hasattr(os, "setpriority"):
+            try:  # Linux: PRIO_PROCESS with a thread id sets that thread's nice value only
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, os.getpriority(os.PRIO_PROCESS, 0) + self.nice))
+            except OSError:
+                pass
+
+    # --- one Tesseract run --------------------------------------------------------------------------
+    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None) -> OcrPass:
+        raise NotImplementedError
+
+    def orientation(self, img: Image.Image) -> tuple[int, float]:
+        """(degrees clockwise that make the text upright, confidence); (0, 0.0) when it cannot tell."""
+        return 0, 0.0
+
+    def _run(self, img: Image.Image, langs: str, handle: Handle | None = None) -> OcrPass:
+        with self._slots:
+            if handle is not None and handle.stopped:  # settled while this run waited for a core
+                return OcrPass(langs)
+            return self._recognize(img, langs, handle)
+
+    def _submit(self, img: Image.Image, langs: str, handle: Handle | None = None) -> Future:
+        return self._pool.submit(self._run, img, langs, handle)
+
+    # --- passes ---------------------------------------------------------------------------------------
+    def read(self, img: Image.Image, hints: frozenset[str] = frozenset()) -> OcrResult:
+        if self.mode == "parallel":
+            futures = [self._submit(img, langs) for langs in self.passes]
+            return OcrResult([f.result() for f in futures])
+        return self.followups(img, self._run(img, self.first), hints)
+
+    def read_best(self, images: list[Image.Image], hints: frozenset[str] = frozenset(),
+                  parallel: bool = True) -> tuple[int, OcrResult]:
+        """(index, result) of the image the first pass reads with the highest mean word confidence.
+
+        parallel: all first passes at once (a clearly good read stops the others, or skips them when they are
+        still waiting for a core) — the fastest answer on an idle machine; False: one after the other in the
+        given order, stopping at the first clearly good read — the least CPU when other checks are waiting.
+        Only the winner gets the follow-ups.
+        """
+        if not images:
+            return -1, OcrResult()
+        handles = [Handle() for _ in images]
+        if parallel:
+            futures = [self._submit(im, self.first, h) for im, h in zip(images, handles, strict=True)]
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                if any(good_read(f.result()) for f in done):
+                    for f in pending:
+                        handles[futures.index(f)].stop()
+                    wait(pending)
+                    break
+            firsts = [f.result() for f in futures]
+        else:
+            firsts = []
+            for im, h in zip(images, handles, strict=True):
+                if firsts and good_read(firsts[-1]):
+                    h.stop()
+                    firsts.append(OcrPass(self.first))
+                    continue
+                firsts.append(self._run(im, self.first))
+        best = max(range(len(images)), key=lambda i: mean_conf(firsts[i]))
+        if self.mode == "parallel":
+            rest = [f.result() for f in [self._submit(images[best], langs) for langs in self.passes[1:]]]
+            result = OcrResult([firsts[best], *rest])
+        else:
+            result = self.followups(images[best], firsts[best], hints)
+        # a label mixes polarities (light name on a dark band, dark text around it): what the other image read
+        # with some confidence is kept as evidence too (the matcher pools passes; nothing is read again)
+        for i, other in enumerate(firsts):
+            if i != best and not handles[i].stopped and len(other.words) >= 2 and mean_conf(other) >= OTHER_POLARITY_CONF:
+                result.passes.append(other)
+        result.info["stopped_early"] = sum(1 for h in handles if h.stopped)
+        return best, result
+
+    def followups(self, img: Image.Image, first: OcrPass, hints: frozenset[str] = frozenset()) -> OcrResult:
+        """The script-specific passes `first` calls for (module docstring), run in parallel."""
+        result = OcrResult([first], {"cjk_pass": "skipped"})
+        jobs: list[tuple[str, tuple[int, int, int, int] | None]] = []
+        if not first.words:  # nothing read at all: the CJK models on the whole image
+            jobs += [(langs, None) for langs in self.cjk]
+        else:
+            low = low_lines(first, self.low_conf)
+            # every low row goes to the CJK models (a blurred Chinese line can look Thai-like too); Thai-like
+            # rows, or all of them on a Thai product, also to the Thai model
+            thai_rows: list[list[OcrWord]] = []
+            if self.thai and ("tha" in hints or thai_cues(first) or any(thai_like(ln) for ln in low)):
+                # Thai is suspected: every line not read cleanly (kor+eng reads some Thai as mid-confidence
+                # lower-case words, "aany wad" at 65), not only the junk lines
+                thai_rows = low_lines(first, THAI_LINE_CONF)
+            cjk_rows = low
+            if cjk_rows and self.cjk:
+                rows = rows_box(cjk_rows, img.width, img.height)
+                jobs += [(langs, rows) for langs in self.cjk]
+            if thai_rows and self.thai:
+                jobs.append((self.thai, rows_box(thai_rows, img.width, img.height)))
+        if self.vie and ("vie" in hints or vietnamese_cues(first)):
+            jobs.append((self.vie, None))
+        futures: list[tuple[str, tuple[int, int, int, int] | None, tuple[int, int], Future]] = []
+        for langs, box in jobs:
+            crop = img if box is None else img.crop(box)
+            futures.append((langs, box, crop.size, self._submit(crop, langs)))
+        for langs, box, size, fut in futures:
+            p = fut.result()
+            if box is not None:
+                p.region = "rows"
+                for w in p.words:
+                    w.left += box[0]
+                    w.top += box[1]
+            result.passes.append(p)
+            key = "cjk_pass" if langs in CJK_MODELS else f"{langs}_pass"
+            result.info[key] = f"{size[0]}x{size[1]}"
+        return result
+
+
+Factory = Callable[..., TesseractEngine]
+
+
+def find_tessdata(cmd: str = "tesseract", configured: str | None = None) -> str | None:
+    """The folder holding the *.traineddata files: settings, $TESSDATA_PREFIX, the Debian/Ubuntu paths."""
+    from pathlib import Path
+
+    candidates = [configured, os.environ.get("TESSDATA_PREFIX"), "/usr/share/tesseract-ocr/5/tessdata",
+                  "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/share/tessdata", "/usr/local/share/tessdata"]
+    for c in candidates:
+        if c and any((Path(c) / f"{lang}.traineddata").exists() for lang in ("kor", "eng")):
+            return str(c)
+    return None
+
+
+def installed_languages(tessdata: str | None) -> set[str] | None:
+    from pathlib import Path
+
+    if not tessdata:
+        return None
+    return {p.name[: -len(".traineddata")] for p in Path(tessdata).glob("*.traineddata")}
+
+
+def build_ocr(settings: Any) -> TesseractEngine:
+    """The engine the settings ask for: "auto" (in-process tesserocr when installed, else the tesseract
+    command), "api" or "cli". Models configured but not installed (tha, vie, CJK) are left out."""
+    ocr = settings.ocr
+    engine = getattr(ocr, "engine", "auto")
+    tessdata = find_tessdata(ocr.tesseract_cmd, getattr(ocr, "tessdata", None))
+    available = installed_languages(tessdata)
+    common: dict[str, Any] = {"slots": getattr(ocr, "workers", None) or None, "nice": getattr(ocr, "nice", 0),
+                              "available": available}
+    if engine in ("auto", "api") and tessdata:
+        try:
+            from assistant.label.tesseract_api import TesserocrOCR
+
+            return TesserocrOCR(ocr.languages, tessdata=tessdata, **common)
+        except ImportError:
+            if engine == "api":
+                from assistant.errors import ConfigError
+
+                raise ConfigError("ocr.engine=api 에는 tesserocr 패키지가 필요합니다 (.venv/bin/pip install tesserocr)",
+                                  "ocr.engine=api needs the tesserocr package (.venv/bin/pip install tesserocr)") from None
+    from assistant.label.tesseract_cli import TesseractOCR
+
+    return TesseractOCR(ocr.languages, ocr.tesseract_cmd, ocr.threads, **common)
