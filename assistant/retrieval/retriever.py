@@ -66,16 +66,9 @@ class Retriever:
         return hits[:k]
 
     def dense_weight(self) -> float:
-        """settings.retrieval.weight_dense, scaled for the built-in hashed embedder (HASHED_DENSE_SCALE) and for a
-        packaged model by the share measured for it (`PackagedModel.fusion_scale`); a model given by path: as set."""
+        """settings.retrieval.weight_dense, scaled down for the built-in hashed embedder (see HASHED_DENSE_SCALE)."""
         w = self.settings.retrieval.weight_dense
-        model = self.settings.embedding.model
-        if not model:
-            return w * HASHED_DENSE_SCALE
-        from assistant.embed.packaged import PACKAGED
-
-        spec = PACKAGED.get(model)
-        return w * spec.fusion_scale if spec is not None else w
+        return w * HASHED_DENSE_SCALE if not self.settings.embedding.model else w
 
     def analyze(self, query: str) -> Query:
         return analyze(query, self._law_names())

