@@ -50,6 +50,8 @@ class PackagedModel:
     query_prefix: str  # informational: the engine applies them
     passage_prefix: str
     note_ko: str
+    # weight of its dense channel in the fusion, times retrieval.weight_dense (keyword channel: 1.0)
+    dense_scale: float = 1.0
 
 
 PACKAGED: dict[str, PackagedModel] = {
@@ -63,6 +65,9 @@ PACKAGED: dict[str, PackagedModel] = {
         query_prefix="query: ",
         passage_prefix="passage: ",
         note_ko="다국어 e5-small 4비트, 휠에 가중치 포함 (약 90 MB, x86-64 AVX2). 허브 접속 없음",
+        # tuning split, MRR regulations / findings: 0.1× .716/.811, 0.2× .723/.818, 0.3× .727/.830,
+        # 0.5× .723/.806, 1.0× .702/.786, 1.5× .707/.780 (bench/retrieval.py --split tune)
+        dense_scale=0.3,
     ),
 }
 

