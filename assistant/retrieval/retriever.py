@@ -16,6 +16,7 @@ both channels by the Index; results are checked against the filters once more as
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from assistant.retrieval.fusion import rrf
@@ -94,15 +95,15 @@ class Retriever:
     def _fused(self, q: Query, filters: Filters | None, k: int) -> tuple[list[tuple[str, float]], dict[str, Record]]:
         cfg = self.settings.retrieval
         n = max(cfg.candidates, k)  # per channel, before fusion
-        keyword = [i for i, _ in self.index.keyword_search(q.tokens, n, filters, q.weights)] if q.tokens else []
+        kw_hits = self.index.keyword_search(q.tokens, n, filters, q.weights) if q.tokens else []
         w_dense = self.dense_weight()
         dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if w_dense > 0 else []
         named = self._named_articles(q, filters)
-        ids = list(dict.fromkeys(keyword + dense + named))
+        ids = list(dict.fromkeys([i for i, _ in kw_hits] + dense + named))
         records = {r.id: r for r in self.index.get(ids)} if ids else {}
         if filters is not None:  # safety net: the channels already filtered
             records = {i: r for i, r in records.items() if filters.matches(r.kind, r.source, r.metadata)}
-        keyword = [i for i in keyword if i in records]
+        keyword = answer_type_order([(i, sc) for i, sc in kw_hits if i in records], records, q.text)
         dense = [i for i in dense if i in records]
         base = rrf([keyword, dense], [cfg.weight_keyword, w_dense], cfg.rrf_k)
         base_order = [i for i, _ in base]
@@ -152,6 +153,30 @@ class Retriever:
         hits = [_hit(members) for members in groups.values()]
         hits.sort(key=lambda h: -h.score)
         return hits
+
+
+# Answer-type matching: a question asking for a period, an amount or a count is answered by an article that
+# states one. Tuning split, regulations R@1: 0.595 without, 0.612 at 0.15, 0.620 at 0.3, 0.624 at 0.6 (R@5 0.872–0.876).
+ANSWER_TYPE_BOOST = 0.3
+_ASKS = [
+    (re.compile(r"며칠|몇\s*일|언제까지|몇\s*달|몇\s*개월|몇\s*년|기한|얼마\s*(?:동안|나|만에)|기간"),
+     re.compile(r"\d+\s*(?:일|개월|월|년|시간)\s*(?:이내|안|전|후|까지|동안|이상|마다|간)?")),
+    (re.compile(r"얼마(?!\s*(?:동안|나\s*(?:오래|자주)|만에))|금액|몇\s*(?:%|퍼센트|원|달러|만\s*원)|과태료|벌금|보증금"),
+     re.compile(r"\d[\d,]*\s*(?:만\s*)?(?:원|달러|%|퍼센트|배)|분의\s*\d")),
+    (re.compile(r"몇\s*(?:병|개|번|회|명|kg|킬로|리터|대|갑|점)"),
+     re.compile(r"\d+\s*(?:병|개|회|명|킬로그램|kg|리터|대|갑|점)")),
+]
+
+
+def answer_type_order(hits: list[tuple[str, float]], records: dict[str, Record], question: str) -> list[str]:
+    """Keyword hits reordered so that records holding the kind of answer asked for (a period for 며칠/언제까지,
+    an amount for 얼마/과태료, a count for 몇 병) gain a little over records that cannot answer it."""
+    wanted = [ans for ask, ans in _ASKS if ask.search(question)]
+    if not wanted or ANSWER_TYPE_BOOST <= 0:
+        return [i for i, _ in hits]
+    scored = [(i, sc * (1 + ANSWER_TYPE_BOOST) if any(p.search(records[i].text) for p in wanted) else sc)
+              for i, sc in hits]
+    return [i for i, _ in sorted(scored, key=lambda x: -x[1])]
 
 
 def _paragraph_order(rec: Record) -> tuple[int, int]:

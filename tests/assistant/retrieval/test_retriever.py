@@ -109,3 +109,19 @@ def test_named_article_inside_named_law_is_not_crowded_out(sample_records):
 def test_k_larger_than_the_candidate_pool(fake_index):
     hits = make(fake_index, candidates=2).search("관세 신고 보세 면제", k=6)
     assert len(hits) >= 5
+
+
+def test_a_question_asking_for_a_period_prefers_the_article_that_states_one():
+    from assistant.records import Record
+    from assistant.retrieval.retriever import answer_type_order
+
+    recs = {
+        "a": Record("regulation", "고시.txt", "제5조", "제5조(신고)", "운영인은 반입 사실을 세관장에게 신고하여야 한다.", {}),
+        "b": Record("regulation", "고시.txt", "제6조", "제6조(신고 기한)", "운영인은 반입한 날부터 30일 이내에 신고하여야 한다.", {}),
+        "c": Record("regulation", "고시.txt", "제7조", "제7조(과태료)", "위반한 자에게는 200만원 이하의 과태료를 부과한다.", {}),
+    }
+    hits = [("a", 10.0), ("b", 9.0), ("c", 8.5)]
+    assert answer_type_order(hits, recs, "반입하면 며칠 안에 신고해야 돼?")[0] == "b"
+    assert answer_type_order(hits, recs, "신고 안 하면 과태료 얼마야?")[0] == "c"
+    # no answer type asked: the keyword order stands
+    assert answer_type_order(hits, recs, "반입 신고는 누가 해?") == ["a", "b", "c"]
