@@ -125,3 +125,19 @@ def test_a_question_asking_for_a_period_prefers_the_article_that_states_one():
     assert answer_type_order(hits, recs, "신고 안 하면 과태료 얼마야?")[0] == "c"
     # no answer type asked: the keyword order stands
     assert answer_type_order(hits, recs, "반입 신고는 누가 해?") == ["a", "b", "c"]
+
+
+def test_findings_whose_year_and_office_the_question_names_rank_first():
+    from assistant.records import Record
+    from assistant.retrieval.retriever import finding_cue_rank
+
+    def finding(i, year, agency, dept):
+        return Record("finding", "사례.csv", f"행 {i}", f"지적 {i}", "반입신고 지연 과태료 미부과",
+                      {"year": year, "agency": agency, "department": dept})
+
+    recs = {"a": finding(1, 2023, "부산세관", "화물관리과"), "b": finding(2, 2024, "인천세관", "화물관리과"),
+            "c": finding(3, 2024, "부산세관", "심사과"),
+            "r": Record("regulation", "고시.txt", "제5조", "제5조", "2024년 부산세관", {})}
+    order = ["a", "b", "c", "r"]
+    assert finding_cue_rank("2024년 부산세관에서 과태료를 안 매긴 사례", order, recs) == ["c", "a", "b"]
+    assert finding_cue_rank("과태료를 안 매긴 사례", order, recs) == []
