@@ -21,6 +21,7 @@ class FakeLLM:
     def __init__(self, replies: Iterable[str] = ()):
         self.replies: deque[str] = deque(replies)
         self.calls: list[list[Message] | str] = []  # chat messages, or the prompt of a completion
+        self.grammars: list[str | None] = []  # the grammar each completion was asked to follow
 
     def queue(self, *replies: str) -> None:
         self.replies.extend(replies)
@@ -36,6 +37,7 @@ class FakeLLM:
 
     def stream_complete(self, prompt: str, *, max_tokens: int, temperature: float, grammar: str | None = None,
                         stop: list[str] | None = None) -> Iterator[str]:
+        self.grammars.append(grammar)
         reply = self._next(prompt)
         for marker in stop or []:
             reply = reply.split(marker)[0]
