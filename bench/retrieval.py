@@ -1,24 +1,29 @@
-"""Retrieval benchmark (검색 벤치마크): the hybrid retriever vs. LangChain-tutorial baselines.
+"""Retrieval benchmark (검색 벤치마크): the hybrid retriever vs. the article-split Kiwi BM25 baseline,
+on a tuning split and a held-out split of the question sets.
 
-    .venv/bin/python bench/retrieval.py                      # fresh temp home from corpora/, all question sets
+    .venv/bin/python bench/retrieval.py                      # fresh temp home: corpora/ + bench/corpora/
     .venv/bin/python bench/retrieval.py --home /tmp/h        # reuse (or build) that home
+    .venv/bin/python bench/retrieval.py --split tune --misses   # while tuning: tuning split only, its misses
+    .venv/bin/python bench/retrieval.py --lc-baselines       # + LangChain 1000-char chunk baselines
     .venv/bin/python bench/retrieval.py --synthetic 100000   # + query latency on a synthetic 100k-record index
 
 Protocol (same for every method):
-- Questions: bench/questions/*.jsonl ({"id","question","source","locator",...}). Finding questions are an
-  auditor's findings search (kind = finding); the others are asked from an officer's view (findings hidden).
-  Baselines search the same subset of files (by the kind the ingest pipeline gave each file).
-- Hybrid: `build_retriever(settings)` on the home (default settings: built-in hashed embedder, no reranker),
-  top 10, scored at article level: a hit counts when its source is the expected file and its locator's
-  article equals the expected article (제5조② counts for 제5조); findings: source + locator.
-- Baselines: every file read with the project's readers (documents: block texts joined by newlines; tables:
-  one line per row "header: value | …"), split by RecursiveCharacterTextSplitter(chunk_size=1000,
-  chunk_overlap=100), ranked by langchain_community BM25Retriever (rank_bm25 Okapi) with whitespace tokens
-  or with the Kiwi tokens of assistant.text.korean. A chunk counts for a regulation question when it comes
-  from the expected file and contains the expected article's heading (a line starting "제N조(" / "제N조 "),
-  for a finding question when it contains the finding's title. This is generous to the baselines: one
-  1,000-character chunk often holds several headings and then counts for each of those articles. The
-  "strict" rows count a chunk only for its first heading (the article a citation from it would name).
+- Index: the shipped sample corpora (corpora/) AND the benchmark's own documents (bench/corpora/), as a real
+  office indexes thousands of documents beside any one.
+- Questions: bench/questions/regulations*.jsonl and findings*.jsonl ({"id","question","source","locator",
+  "split",...}). `split` is "tune" or "heldout", assigned by whole source document (bench/questions/SPLIT*.md);
+  only the held-out figures count, tuning figures are printed beside them. Finding questions are an auditor's
+  findings search (kind = finding); the others are asked from an officer's view (findings hidden).
+- Hybrid: `build_retriever(settings)` on the home (default settings unless the home's settings.yaml says
+  otherwise), top 10, scored strictly at article level: a hit counts when its source is the expected file and
+  its locator's article equals the expected article (제5조② counts for 제5조); findings: source + locator.
+- Baseline (bench/baseline_bm25.py): the same article-split records ranked by plain Okapi BM25 over Kiwi tokens,
+  no expansion, no fusion; printed on the same split with the difference and ratio at recall@1.
+- No-basis decision: the chat's extractive `Answerer` over regulations as an officer; unanswerable questions
+  (bench/questions/unanswerable*.jsonl) should be refused, answerable regulation questions should not.
+- LangChain baselines (--lc-baselines): files read with the project's readers, RecursiveCharacterTextSplitter
+  (1000/100), langchain_community BM25Retriever; a chunk counts when it holds the expected article's heading
+  (generous) or when that heading is its first (strict).
 - Latency: wall time of each search call after one warm-up query (same process, warm caches).
 """
 
@@ -51,6 +56,7 @@ from assistant.retrieval.evaluate import (  # noqa: E402
     protocol_filters,
     retriever_search,
 )
+from bench.baseline_bm25 import ArticleBM25  # noqa: E402
 
 
 def ingest(home: Path, corpora: Path) -> None:
@@ -215,20 +221,70 @@ def _all_ids(index) -> list[str]:
         return [r[0] for r in db.execute("select id from records where kind = 'regulation'")]
 
 
+# --- refusal (no-basis decision) ------------------------------------------------------------
+def refusal_reports(retriever, answerable: list[Question], unanswerable: list[dict], split: str) -> dict:
+    """The chat's no-basis decision (`Answerer`, extractive): share of unanswerable questions refused and
+    share of answerable regulation questions wrongly refused, on one split."""
+    from assistant.answer.answerer import Answerer
+    from assistant.retrieval.filters import Filters
+
+    answerer = Answerer(retriever)
+    chat = Filters.for_role("officer", Filters(kinds=["regulation"]))  # what the chat tab and `ask` search
+    refused_u = [u["id"] for u in unanswerable if not answerer.ask(u["question"], chat).grounded]
+    wrongly = [q.id for q in answerable if not answerer.ask(q.question, chat).grounded]
+    return {
+        "split": split,
+        "unanswerable": len(unanswerable),
+        "unanswerable_refused": len(refused_u) / max(1, len(unanswerable)),
+        "answerable": len(answerable),
+        "answerable_wrongly_refused": len(wrongly) / max(1, len(answerable)),
+        "not_refused_ids": [u["id"] for u in unanswerable if u["id"] not in refused_u],
+        "wrongly_refused_ids": wrongly,
+    }
+
+
+def load_unanswerable(paths: list[Path]) -> list[dict]:
+    rows = []
+    for p in paths:
+        rows.extend(json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+    return rows
+
+
 # --- main ------------------------------------------------------------------------------------
+def group_of(path: Path) -> str:
+    return "findings" if "finding" in path.stem else "regulations"
+
+
+def corpus_dirs(args) -> list[Path]:
+    dirs = [args.corpora]
+    extra = ROOT / "bench" / "corpora"
+    if not args.no_bench_corpora and extra.is_dir():
+        dirs += [d for d in sorted(extra.iterdir()) if d.is_dir() and d.name in ("regulations", "audit_findings")]
+    return dirs
+
+
 def main(argv: list[str] | None = None) -> int:
     global _SENTENCE_HOME
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--home", type=Path, help="home to use (built from --corpora when empty); default: a temp dir")
+    p.add_argument("--home", type=Path, help="home to use (built from the corpora when empty); default: a temp dir")
     p.add_argument("--corpora", type=Path, default=ROOT / "corpora")
-    p.add_argument("--questions", type=Path, action="append", help="question files (default bench/questions/*.jsonl)")
-    p.add_argument("--no-baselines", action="store_true")
+    p.add_argument("--no-bench-corpora", action="store_true", help="do not add bench/corpora/ (the held-out documents)")
+    p.add_argument("--questions", type=Path, action="append",
+                   help="question files (default bench/questions/regulations*.jsonl, findings*.jsonl)")
+    p.add_argument("--split", choices=["tune", "heldout", "all"], default="all", help="which split to report")
+    p.add_argument("--per-file", action="store_true", help="also one row per question file")
+    p.add_argument("--no-baselines", action="store_true", help="skip the article-split Kiwi BM25 baseline")
+    p.add_argument("--lc-baselines", action="store_true", help="also the LangChain 1000-char chunk baselines")
+    p.add_argument("--no-refusal", action="store_true", help="skip the no-basis (refusal) measurement")
     p.add_argument("--synthetic", type=int, default=0, metavar="N", help="also time queries on N synthetic records")
     p.add_argument("--synthetic-home", type=Path, help="keep/reuse the synthetic index here")
     p.add_argument("--json", type=Path, help="write the results as JSON here")
-    p.add_argument("--misses", action="store_true", help="print the questions each method missed at rank 1")
+    p.add_argument("--misses", action="store_true", help="print the TUNING questions the hybrid missed at rank 1")
+    p.add_argument("--heldout-misses", action="store_true",
+                   help="print held-out misses too (for the final note only: looking at them while tuning spoils the split)")
     args = p.parse_args(argv)
 
+    from assistant.retrieval.evaluate import by_split
     from assistant.retrieval.retriever import build_retriever
     from assistant.settings import load_settings
     from assistant.text.korean import tokenize
@@ -239,40 +295,77 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tempfile.mkdtemp(prefix="bench-retrieval-"))
         home = tmp / "home"
     if not (home / "index.sqlite").exists():
-        ingest(home, args.corpora)
+        for d in corpus_dirs(args):
+            ingest(home, d)
     _SENTENCE_HOME = home
-    files = args.questions or sorted((ROOT / "bench" / "questions").glob("*.jsonl"))
-    files = [f for f in files if f.stem in ("regulations", "findings") or args.questions]
+    qdir = ROOT / "bench" / "questions"
+    files = args.questions or sorted([*qdir.glob("regulations*.jsonl"), *qdir.glob("findings*.jsonl")])
+    splits = ["tune", "heldout"] if args.split == "all" else [args.split]
     settings = load_settings(home)
     retriever = build_retriever(settings)
     retriever.search("워밍업 질의", k=1)
     sources = retriever.index.sources()
     reports: list[Report] = []
+    summary: dict[str, dict] = {}
+    by_group: dict[tuple[str, str], list[Question]] = {}
     for f in files:
-        questions = load_questions(f)
-        flt = protocol_filters(f)
-        reports.append(evaluate(f"hybrid (Kiwi BM25 + hashed dense, RRF) · {f.stem}", questions,
-                                retriever_search(retriever, flt)))
+        for split, qs in by_split(load_questions(f)).items():
+            by_group.setdefault((group_of(f), split), []).extend(qs)
+            if args.per_file and split in splits:
+                reports.append(evaluate(f"hybrid · {f.stem} · {split}", qs, retriever_search(retriever, protocol_filters(f))))
+    baselines: dict[str, ArticleBM25] = {}
+    for (group, split), qs in sorted(by_group.items(), key=lambda kv: (kv[0][1] != "heldout", kv[0][0])):
+        if split not in splits:
+            continue
+        flt = protocol_filters(Path(group))
+        hybrid = evaluate(f"hybrid · {group} · {split}", qs, retriever_search(retriever, flt))
+        reports.append(hybrid)
+        row = {"questions": len(qs), "hybrid": hybrid.to_json()}
         if not args.no_baselines:
+            kinds = {"finding"} if group == "findings" else {"regulation", "product", "ingredient"}
+            base = baselines.setdefault(group, ArticleBM25(home, kinds))
+            b = evaluate(f"article-split Kiwi BM25 (baseline) · {group} · {split}", qs, base.search)
+            reports.append(b)
+            row["baseline"] = b.to_json()
+            row["delta_r1"] = round(hybrid.recall(1) - b.recall(1), 4)
+            row["ratio_r1"] = round(hybrid.recall(1) / b.recall(1), 3) if b.recall(1) else None
+        if args.lc_baselines:
             subset = [s for s in sources if flt.matches(s.kind, s.source, {})]
             chunks = baseline_chunks(subset)
-            reports.append(evaluate_baseline(f"LC split+BM25 whitespace · {f.stem}", questions, chunks, str.split))
-            reports.append(evaluate_baseline(f"LC split+BM25 Kiwi tokens · {f.stem}", questions, chunks, tokenize))
-            if "finding" not in f.stem:
-                reports.append(evaluate_baseline(f"LC split+BM25 whitespace · {f.stem} · strict", questions, chunks,
-                                                 str.split, strict=True))
-                reports.append(evaluate_baseline(f"LC split+BM25 Kiwi tokens · {f.stem} · strict", questions, chunks,
-                                                 tokenize, strict=True))
+            for tok_name, tok in (("whitespace", str.split), ("Kiwi tokens", tokenize)):
+                reports.append(evaluate_baseline(f"LC split+BM25 {tok_name} · {group} · {split}", qs, chunks, tok))
+                if group == "regulations":
+                    reports.append(evaluate_baseline(f"LC split+BM25 {tok_name} · {group} · {split} · strict", qs,
+                                                     chunks, tok, strict=True))
+        summary[f"{group}/{split}"] = row
+    refusals = []
+    if not args.no_refusal:
+        unans = load_unanswerable(sorted(qdir.glob("unanswerable*.jsonl")))
+        for split in splits:
+            refusals.append(refusal_reports(retriever, by_group.get(("regulations", split), []),
+                                            [u for u in unans if (u.get("split") or "tune") == split], split))
     if args.synthetic:
-        regs = [q for f in files if "finding" not in f.stem for q in load_questions(f)]
+        regs = [q for (g, _), qs in by_group.items() if g == "regulations" for q in qs]
         reports.append(synthetic_latency(args.synthetic, regs, args.synthetic_home))
     print(format_table(reports))
-    if args.misses:
+    for key, row in summary.items():
+        if "baseline" in row:
+            print(f"{key}: hybrid R@1 {row['hybrid']['recall@1']:.3f} vs baseline {row['baseline']['recall@1']:.3f} "
+                  f"(Δ {row['delta_r1']:+.3f}, ratio {row['ratio_r1']})")
+    for r in refusals:
+        print(f"no-basis · {r['split']}: unanswerable refused {r['unanswerable_refused']:.3f} ({r['unanswerable']}), "
+              f"answerable wrongly refused {r['answerable_wrongly_refused']:.3f} ({r['answerable']})")
+    if args.misses or args.heldout_misses:
         for r in reports:
-            for qid, question, got in r.misses:
-                print(f"[{r.name}] {qid} {question} → {' | '.join(got)}")
+            if r.name.startswith("hybrid") and ("· tune" in r.name or args.heldout_misses):
+                for qid, question, got in r.misses:
+                    print(f"[{r.name}] {qid} {question} → {' | '.join(got)}")
+        for r in refusals:
+            if r["split"] == "tune" or args.heldout_misses:
+                print(f"[no-basis · {r['split']}] not refused: {r['not_refused_ids']}; wrongly refused: {r['wrongly_refused_ids']}")
     if args.json:
-        args.json.write_text(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2), encoding="utf-8")
+        out = {"reports": [r.to_json() for r in reports], "summary": summary, "refusal": refusals}
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
     if tmp is not None:
         retriever.index.close()
         shutil.rmtree(tmp, ignore_errors=True)

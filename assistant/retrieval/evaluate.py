@@ -36,6 +36,11 @@ class Question:
     def article(self) -> str:
         return article_of(self.locator)
 
+    @property
+    def split(self) -> str:
+        """"tune" or "heldout" (whole documents are held out; a question without the field is tuning material)."""
+        return str(self.extra.get("split") or "tune")
+
 
 def load_questions(path: Path) -> list[Question]:
     """Questions from a JSONL file; a bad line is a BadInputFile naming the line."""
@@ -50,6 +55,14 @@ def load_questions(path: Path) -> list[Question]:
         except (ValueError, KeyError, TypeError) as exc:
             raise BadInputFile(str(path), f"{n}번째 줄을 읽을 수 없습니다 ({exc})", f"line {n} is invalid ({exc})") from exc
         out.append(q)
+    return out
+
+
+def by_split(questions: list[Question]) -> dict[str, list[Question]]:
+    """{"tune": [...], "heldout": [...]} in file order (empty splits left out)."""
+    out: dict[str, list[Question]] = {}
+    for q in questions:
+        out.setdefault(q.split, []).append(q)
     return out
 
 

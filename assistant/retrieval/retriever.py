@@ -34,11 +34,11 @@ if TYPE_CHECKING:
 WEIGHT_ARTICLE = 2.0  # the article the officer named outranks everything else
 WEIGHT_LAW = 0.5
 ARTICLE_CANDIDATES = 20
-# The built-in hashed n-gram embedder matches spelling, not meaning: on the benchmark questions it
-# lowered recall@1 at equal weight (0.76 → 0.70 on 180 questions), while at 0.1× weight it breaks ties
-# usefully (regulations R@1 0.778 → 0.806, findings 0.900 → 0.925 against keyword-only) and answers
-# queries the keyword channel cannot (misspellings, unknown words). A configured model gets full weight.
-HASHED_DENSE_SCALE = 0.1
+# The built-in hashed n-gram embedder matches spelling, not meaning. With the query vocabulary expansions it
+# hurts at any weight that lets it reorder keyword hits (tuning split: regulations R@1 0.533 keyword-only vs
+# 0.500 at 0.1×, findings 0.712 vs 0.671), so it is kept only as a tie-breaker and as the ranking of records the
+# keyword channel does not return at all (misspellings, unknown words). A configured model gets full weight.
+HASHED_DENSE_SCALE = 0.02
 
 __all__ = ["Hit", "Retriever", "build_retriever"]
 
@@ -56,7 +56,7 @@ class Retriever:
         k = k or self.settings.retrieval.k
         if not query or not query.strip():
             return []
-        q = analyze(query, self._law_names())
+        q = self.analyze(query)
         fused, records = self._fused(q, filters, k)
         hits = self._merge(fused, records)
         if self.reranker is not None and hits:
@@ -75,6 +75,7 @@ class Retriever:
 
     # --- steps ------------------------------------------------------------------------------
     def _law_names(self) -> LawNames:
+        """The law names (regulation file names) of the index, rebuilt when the index changes."""
         gen = self.index.generation()
         cached = self._laws
         if cached is None or cached[0] != gen:
@@ -86,7 +87,7 @@ class Retriever:
     def _fused(self, q: Query, filters: Filters | None, k: int) -> tuple[list[tuple[str, float]], dict[str, Record]]:
         cfg = self.settings.retrieval
         n = max(cfg.candidates, k)  # per channel, before fusion
-        keyword = [i for i, _ in self.index.keyword_search(q.tokens, n, filters)] if q.tokens else []
+        keyword = [i for i, _ in self.index.keyword_search(q.tokens, n, filters, q.weights)] if q.tokens else []
         w_dense = self.dense_weight()
         dense = [i for i, _ in self.index.vector_search(q.text, n, filters)] if w_dense > 0 else []
         named = self._named_articles(q, filters)

@@ -223,13 +223,23 @@ class Index:
             self._seen = state
 
     # the two channels ------------------------------------------------------------------------
-    def keyword_search(self, tokens: list[str], k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+    def keyword_search(self, tokens: list[str], k: int, filters: Filters | None = None,
+                       weights: list[float] | None = None) -> list[tuple[str, float]]:
         self._refresh()
         kw = self._kw
         if kw is None or k <= 0:
             return []
-        hits = kw.search(tokens, k + max(10, k), filters)
+        hits = kw.search(tokens, k + max(10, k), filters, weights)
         return self._existing(hits, k)
+
+    def doc_freq(self, token: str) -> int:
+        """Keyword-channel document frequency of a token (0: no indexed record has it)."""
+        self._refresh()
+        return self._kw.doc_freq(token) if self._kw is not None else 0
+
+    def keyword_size(self) -> int:
+        self._refresh()
+        return len(self._kw) if self._kw is not None else 0
 
     def vector_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         self._refresh()

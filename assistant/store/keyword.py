@@ -141,14 +141,18 @@ class KeywordIndex:
             self._masks.popitem(last=False)
         return m
 
-    def search(self, tokens: list[str], k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
-        """Top-k (id, score) among documents passing the filters; zero scores are not hits."""
+    def search(self, tokens: list[str], k: int, filters: Filters | None = None,
+               weights: list[float] | None = None) -> list[tuple[str, float]]:
+        """Top-k (id, score) among documents passing the filters; zero scores are not hits.
+
+        `weights` (one per token) scale each token's BM25 contribution: query expansions count less than
+        the words the officer typed. None: every token weighs 1.
+        """
         if self.retriever is None or k <= 0:
             return []
-        qids = self.retriever.get_tokens_ids([t for t in tokens if t])
-        if not qids:
+        scores = self.scores(tokens, weights)
+        if scores is None:
             return []
-        scores = self.retriever.get_scores_from_ids(qids)
         m = self.mask(filters)
         if m is not None:
             scores = np.where(m, scores, 0.0)
@@ -156,6 +160,36 @@ class KeywordIndex:
         top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def doc_freq(self, token: str) -> int:
+        """In how many documents the token occurs (0 when unknown)."""
+        if self.retriever is None:
+            return 0
+        i = self.retriever.vocab_dict.get(token)
+        if i is None:
+            return 0
+        indptr = self.retriever.scores["indptr"]
+        return int(indptr[i + 1] - indptr[i])
+
+    def scores(self, tokens: list[str], weights: list[float] | None = None) -> np.ndarray | None:
+        """BM25 score of every document (index order) for the weighted query; None when no token is known."""
+        if self.retriever is None:
+            return None
+        if weights is None:
+            weights = [1.0] * len(tokens)
+        groups: dict[float, list[str]] = {}
+        for tok, w in zip(tokens, weights, strict=True):
+            if tok and w > 0:
+                groups.setdefault(float(w), []).append(tok)
+        total: np.ndarray | None = None
+        for w, toks in groups.items():
+            qids = self.retriever.get_tokens_ids(toks)
+            if not qids:
+                continue
+            part = self.retriever.get_scores_from_ids(qids)
+            part = part if w == 1.0 else part * w
+            total = part if total is None else total + part
+        return total
 
 
 def _fsync_dir(path: Path) -> None:

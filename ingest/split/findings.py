@@ -6,6 +6,9 @@ Two shapes:
   sections "1. <제목>" with "가. 현황", "나. 관련 규정: …", "다. 처분: 주의"; one record per section,
   locator "지적 N", the cover fields inherited by every finding unless the section restates them.
 
+Report labels ("· 위반조항 : …", "○ 관계부서: …") are the Korean header synonyms of headers.py, so a
+field an office names one way in a spreadsheet is recognised the same way in its reports. A closing
+"- 끝 -" ends the last finding (an 붙임 list after it is not part of it).
 Dispositions are normalised to the canonical word (`normalize_disposition`), years to int.
 Deliberate simplification: a numbered heading counts as a new finding only when its number is
 the next one in sequence, so a numbered list inside a finding ("1. 2. 3." 호) never splits it.
@@ -33,9 +36,12 @@ _DISPOSITION_EN = {
 _FIELD_KEYS = ("year", "auditor", "office", "department", "audit_type", "disposition", "regulation", "field",
                "period")
 _LOOKUP = SCHEMAS["finding"].lookup()
-# Labels recognised in report prose ("감사기관: …", "(업무분야: 특송 / 대상부서: 특송통관과)"); Korean only,
-# so an English word followed by a colon in a finding's text is never taken for a field.
-_TEXT_LABELS = {
+# Labels recognised in report prose ("감사기관: …", "(업무분야: 특송 / 대상부서: 특송통관과)", "· 위반조항 : …"):
+# the Korean header synonyms of the same fields (one table for spreadsheets and reports) plus the report
+# spellings below. Korean only, so an English word followed by a colon in a finding's text is never taken
+# for a field; a few one-word headers that also open ordinary sentences ("조치: …", "업무: …") are left out.
+_PROSE_WORDS = {"업무", "조치", "세관", "관서", "감사원"}
+_TEXT_LABELS: dict[str, list[str]] = {
     "year": ["감사연도", "감사년도", "연도", "지적연도", "지적년도", "회계연도", "회계년도"],
     "auditor": ["감사기관", "감사실시기관", "감사주체", "감사단", "감사반"],
     "office": ["감사대상", "감사대상기관", "피감기관", "피감사기관", "수감기관", "대상기관"],
@@ -44,6 +50,10 @@ _TEXT_LABELS = {
     "regulation": ["관련규정", "관련 규정", "근거법령", "관련법령", "근거규정", "관계법령", "위반법령", "위반규정", "관련법규", "근거"],
     "field": ["분야", "업무분야", "감사분야"], "period": ["감사기간", "감사일자", "실시기간"],
 }
+for _key in _FIELD_KEYS:
+    _TEXT_LABELS.setdefault(_key, []).extend(
+        w for w in SCHEMAS["finding"].fields.get(_key, [])
+        if re.fullmatch(r"[가-힣 ]+", w) and w not in _PROSE_WORDS and w not in _TEXT_LABELS[_key])
 _LABEL_KEY = {re.sub(r"\s+", "", w): k for k, words in _TEXT_LABELS.items() for w in words}
 _LABEL = re.compile("(" + "|".join(sorted(
     (r"\s*".join(map(re.escape, w)) for w in _LABEL_KEY), key=len, reverse=True)) + r")\s*[:：]")
@@ -55,6 +65,9 @@ _HEADINGS = (
     ("gun", re.compile(r"^\s*[\[【<(〔]?\s*제\s*(\d{1,3})\s*건\s*([\]】>)〕]?\s*[.:：]?)\s*(\S.{0,160})$")),
 )
 _CONTINUES_CITATION = re.compile(r"^(?![가-하]\.)[^:：]{0,80}?제\s*\d+\s*조")
+_SPLIT_ARTICLE = re.compile(r"^\d+\s*조")  # "… 제" | "28조": the article number wrapped onto the next line
+# "- 끝 -", "끝.", "<끝>": the report's closing mark, not part of its last finding
+_END_MARK = re.compile(r"^\W*끝\W*$")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 
@@ -94,6 +107,8 @@ def _meta(fields: dict[str, str], finding_no: str) -> dict:
 
 
 def _header_lines(fields: dict[str, str]) -> list[str]:
+    if not fields.get("year") and (year := parse_year(fields.get("period", ""))):
+        fields = {**fields, "year": str(year)}  # a report giving only 감사기간: its year is searchable too
     parts = [f"{label}: {fields[key]}" for label, key in (
         ("감사연도", "year"), ("감사기관", "auditor"), ("감사대상", "office"), ("대상부서", "department"),
         ("감사종류", "audit_type"),
@@ -183,14 +198,18 @@ def finding_records_from_report(doc: Document, source: str, notes: SplitNotes | 
     sections: list[tuple[int, str, list[tuple[str, int | None]]]] = []
     expected = 1
     style: tuple[str, str] | None = None  # the first heading's form; later findings must use the same
+    ended = False  # after a closing "- 끝 -" nothing belongs to the finding before it
     for line, page in lines:
         head = _heading(line, expected, style)
         if head:
-            style = head[1]
+            style, ended = head[1], False
             sections.append((expected, head[0], [(line, page)]))
             expected += 1
         elif sections:
-            sections[-1][2].append((line, page))
+            if _END_MARK.match(line):
+                ended = True
+            elif not ended:
+                sections[-1][2].append((line, page))
         else:
             for key, value in _fields(line):
                 cover.setdefault(key, value)
@@ -218,8 +237,11 @@ def finding_records_from_report(doc: Document, source: str, notes: SplitNotes | 
                 fields[key] = value
             if found:
                 last = found[-1][0]
-            elif last == "regulation" and _CONTINUES_CITATION.match(line):
-                fields["regulation"] += " " + line.strip()  # a citation wrapped onto the next line
+            elif last == "regulation" and (_CONTINUES_CITATION.match(line) or (
+                    fields["regulation"].endswith("제") and _SPLIT_ARTICLE.match(line.strip()))):
+                # a citation wrapped onto the next line; "특별법" | "(샘플) 제25조" and "제" | "28조" rejoin unspaced
+                glue = "" if fields["regulation"].endswith("제") or line.strip().startswith("(") else " "
+                fields["regulation"] += glue + line.strip()
             else:
                 last = ""
         pages = sorted({p for _, p in body if p})

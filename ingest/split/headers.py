@@ -6,7 +6,9 @@ after normalisation (NFKC, lower case, spaces/underscores/hyphens/dots/brackets 
 "Product Name", "product_name" and "PRODUCTNAME" are the same header.
 
 Deliberate simplification: synonyms are exact (after normalisation); an unknown header is
-ignored, never guessed from a substring, so "처분일자" does not become the disposition.
+ignored, never guessed from a substring, so "처분일자" does not become the disposition. Two fallbacks
+only, for a header that is unknown as a whole: a trailing bracketed qualifier is dropped ("제품명(영문)"),
+and a header joining two names ("관련 법령 및 조항", "제조국/원산지") is read as its first known part.
 
 >>> schema_for("hazard-list").map(["제품명", "업체명", "Manufacturer Country"])
 {'제품명': 'product', '업체명': 'manufacturer'}
@@ -24,6 +26,8 @@ from pathlib import Path
 from assistant.errors import BadInputFile
 
 _QUALIFIER = re.compile(r"\s*[(\[（［{][^()\[\]（）［］{}]*[)\]）］}]\s*$")
+# what joins two names in one header: "관련 법령 및 조항", "제조국/원산지", "법령·조항", "품명, 규격"
+_JOINER = re.compile(r"\s+및\s+|\s*[/·ㆍ,&+]\s*")
 _STRIP = re.compile(r"[\s_\-.·/()\[\]{}<>:：*#\"'`]+")
 
 
@@ -46,9 +50,11 @@ FINDING_FIELDS: dict[str, list[str]] = {
                 "auditor", "audit body", "auditing body", "audit agency", "AUDIT_INST_NM", "ADT_INST_NM"],
     "office": ["감사대상", "감사대상기관", "피감기관", "피감사기관", "수감기관", "대상기관", "관서", "세관", "기관명",
                "피감기관명", "피감사기관명", "수감기관명", "감사대상기관명", "대상관서", "수감관서", "피감관서", "세관명",
+               "감사대상관서", "대상세관", "수감세관", "피감세관", "관계기관", "관련기관",
                "office", "auditee", "audited unit", "audited office", "audited entity", "audited agency", "AUDITEE_NM", "ADT_TRGT_NM", "TRGT_INST_NM"],
     "department": ["대상부서", "감사대상부서", "부서", "부서명", "담당부서", "소관부서", "수감부서", "피감부서",
-                   "피감사부서", "관련부서", "처분대상부서", "담당과", "department", "unit", "division",
+                   "피감사부서", "관련부서", "처분대상부서", "담당과", "소관과", "관계부서", "관계과", "대상과", "수감과",
+                   "department", "unit", "division",
                    "DEPT_NM"],
     "audit_type": ["감사종류", "감사구분", "감사유형", "감사명", "감사종목", "감사형태", "audit type", "type of audit",
                    "AUDIT_KIND", "ADT_KND_NM", "ADT_SE_NM"],
@@ -58,14 +64,16 @@ FINDING_FIELDS: dict[str, list[str]] = {
                 "지적내용요약", "지적상세", "문제점", "위법부당사항", "content", "contents", "details", "description", "body", "CN", "CONTENT", "ADT_CN"],
     "disposition": ["처분", "처분요구", "처분요구사항", "처분내용", "처분종류", "처분구분", "처분요구종류", "조치", "조치사항",
                     "조치요구", "조치요구사항", "조치내용", "조치결과", "처분결과", "처분요구내용", "처분수준",
-                    "조치구분", "처분유형", "처분요구유형", "disposition", "action", "action required", "action taken", "sanction", "measure", "measures", "DSPS_RQT", "DSPS_KND_NM"],
+                    "조치구분", "처분유형", "처분요구유형", "처분요구구분", "조치요구구분", "조치요구종류", "조치종류",
+                    "처분종별", "disposition", "action", "action required", "action taken", "sanction", "measure", "measures", "DSPS_RQT", "DSPS_KND_NM"],
     "regulation": ["관련규정", "근거법령", "관련법령", "근거규정", "위반법령", "위반규정", "관련조항", "관계법령",
                    "관련근거", "관련법규", "위반조항", "근거조항", "적용법령", "관계규정", "근거", "관련규정조항",
+                   "근거조문", "관련조문", "위반조문", "적용조문", "근거법규", "위반법규", "적용조항", "관련법조",
                    "regulation", "legal basis", "related regulation", "law", "violated regulation", "relevant law",
                    "related law", "basis", "RLT_LAW", "BASIS_LAW"],
     "field": ["분야", "업무분야", "감사분야", "지적분야", "업무구분", "업무", "업무영역", "감사업무분야", "field", "area", "category", "FIELD_NM"],
     "period": ["감사기간", "감사일자", "감사실시기간", "실시기간", "감사일", "audit period", "period", "audit date"],
-    "finding_no": ["번호", "지적번호", "순번", "연번", "일련번호", "no", "number", "finding no", "finding id", "id"],
+    "finding_no": ["번호", "지적번호", "순번", "연번", "일련번호", "사례번호", "지적사항번호", "카드번호", "no", "number", "finding no", "finding id", "id"],
 }
 
 HAZARD_FIELDS: dict[str, list[str]] = {
@@ -127,13 +135,17 @@ class Schema:
     def map(self, headers: list[str]) -> dict[str, str]:
         """Original header → canonical key (first header wins when two mean the same field).
 
-        A bracketed qualifier is ignored when the full header is unknown: "제품명(영문)", "바코드 [EAN]".
+        A bracketed qualifier is ignored when the full header is unknown: "제품명(영문)", "바코드 [EAN]";
+        a header joining two names is read as its first known part: "관련 법령 및 조항" → regulation.
         """
         lookup = self.lookup()
         out: dict[str, str] = {}
         taken: set[str] = set()
         for h in headers:
-            key = lookup.get(normalize_header(h)) or lookup.get(normalize_header(_QUALIFIER.sub("", str(h))))
+            bare = _QUALIFIER.sub("", str(h))
+            key = lookup.get(normalize_header(h)) or lookup.get(normalize_header(bare))
+            if not key:
+                key = next((lookup[n] for part in _JOINER.split(bare) if (n := normalize_header(part)) in lookup), None)
             if key and key not in taken:
                 out[h] = key
                 taken.add(key)

@@ -179,7 +179,8 @@ def test_questions_are_valid_and_point_at_real_articles(texts):
     assert len({r["id"] for r in rows}) == len(rows)
     per_doc: dict[str, int] = {}
     for r in rows:
-        assert set(r) == {"id", "question", "source", "locator", "law"}, r
+        assert set(r) == {"id", "question", "source", "locator", "law", "split"}, r
+        assert r["split"] in {"tune", "heldout"}, r
         assert r["source"] in DOCS, r
         assert r["law"] == DOCS[r["source"]], r
         assert r["locator"] in _articles(texts[r["source"]]), r

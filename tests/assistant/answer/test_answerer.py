@@ -172,7 +172,7 @@ class VocabIndex:
 
         self.vocab = {t for h in hits for t in tokenize(h.title + " " + h.text)}
 
-    def keyword_search(self, tokens, k, filters=None):
+    def keyword_search(self, tokens, k, filters=None, weights=None):
         return [("id", 1.0)] if any(t in self.vocab for t in tokens) else []
 
 

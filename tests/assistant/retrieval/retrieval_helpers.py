@@ -34,13 +34,14 @@ class FakeIndex:
         r = self.records[rid]
         return filters is None or filters.matches(r.kind, r.source, r.metadata)
 
-    def keyword_search(self, tokens, k, filters=None):
+    def keyword_search(self, tokens, k, filters=None, weights=None):
         self.calls.append(("keyword", filters))
+        weight = dict(zip(tokens, weights or [1.0] * len(tokens), strict=True))
         scores = []
         for rid, c in self.tokens.items():
             if not self._allowed(rid, filters):
                 continue
-            s = sum(self.idf.get(t, 0.0) * c[t] / (c[t] + 1.2) for t in tokens if t in c)
+            s = sum(weight[t] * self.idf.get(t, 0.0) * c[t] / (c[t] + 1.2) for t in tokens if t in c)
             if s > 0:
                 scores.append((rid, s))
         return sorted(scores, key=lambda x: -x[1])[:k]

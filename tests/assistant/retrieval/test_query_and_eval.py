@@ -71,3 +71,20 @@ def test_question_file_errors_name_the_line(tmp_path):
     with pytest.raises(BadInputFile) as err:
         load_questions(p)
     assert "2번째 줄" in str(err.value)
+
+
+def test_laws_named_by_a_part_or_an_abbreviation_of_their_name():
+    names = LawNames(["국제우편물_통관_사무처리에_관한_고시_샘플.txt", "지식재산권_보호_수출입통관_고시_샘플.txt",
+                      "수출통관_사무처리에_관한_고시_샘플.pdf", "관세법_샘플.txt"])
+    assert names.mentioned("국제우편 고시 7조에는 뭐가 나와?") == ["국제우편물_통관_사무처리에_관한_고시_샘플.txt"]
+    assert names.mentioned("지재권 통관 고시 9조 알려 줘") == ["지식재산권_보호_수출입통관_고시_샘플.txt"]
+    # a generic law word alone names nothing, and neither does a word with no law-type word after it
+    assert names.mentioned("통관 고시 9조") == []
+    assert names.mentioned("국제우편으로 온 소포") == []
+
+
+def test_everyday_words_add_weighted_administrative_words():
+    q = analyze("공짜로 들여올 수 있는 양이 얼마야?")
+    weight = dict(zip(q.tokens, q.weights, strict=True))
+    assert "면세" in weight and 0 < weight["면세"] < 1.0
+    assert all(weight[t] == 1.0 for t in q.typed)

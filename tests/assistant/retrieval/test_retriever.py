@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.retrieval.filters import Filters
-from assistant.retrieval.retriever import Retriever
+from assistant.retrieval.retriever import HASHED_DENSE_SCALE, Retriever
 from assistant.settings import Settings
 
 
@@ -60,8 +60,8 @@ def test_officer_never_sees_findings(fake_index):
 
 def test_safety_net_drops_records_a_channel_let_through(fake_index):
     class Leaky(type(fake_index)):
-        def keyword_search(self, tokens, k, filters=None):
-            return super().keyword_search(tokens, k, None)  # ignores filters (a broken channel)
+        def keyword_search(self, tokens, k, filters=None, weights=None):
+            return super().keyword_search(tokens, k, None, weights)  # ignores filters (a broken channel)
 
     leaky = Leaky(list(fake_index.records.values()))
     hits = Retriever(leaky, Settings()).search("보세사 방치 사례", k=10, filters=Filters.for_role("officer"))
@@ -69,7 +69,7 @@ def test_safety_net_drops_records_a_channel_let_through(fake_index):
 
 
 def test_hashed_dense_channel_is_down_weighted(fake_index):
-    assert make(fake_index).dense_weight() == pytest.approx(0.1)
+    assert make(fake_index).dense_weight() == pytest.approx(HASHED_DENSE_SCALE) and HASHED_DENSE_SCALE < 0.1
     with_model = Retriever(fake_index, Settings(embedding={"model": "/models/x"}, retrieval={"weight_dense": 0.7}))
     assert with_model.dense_weight() == pytest.approx(0.7)
     # misspelt words the keyword channel cannot match are still found through the dense channel

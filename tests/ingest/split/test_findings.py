@@ -170,3 +170,58 @@ def test_report_heading_styles_and_sub_items(h1, h2, sub):
     assert [(r.locator, r.title, r.metadata["disposition"]) for r in recs] == [
         ("지적 1", "보세사 공백", "주의"), ("지적 2", "목록통관 오류", "시정")]
     assert "개선 방안" in recs[0].text
+
+
+def test_report_labels_share_the_spreadsheet_header_synonyms():
+    """Offices label report fields the way they head spreadsheet columns: 소관부서, 업무구분, 위반조항, 관계부서…"""
+    lines = [
+        "2025년 ○○세관 정기감사 결과 보고(샘플)",
+        " - 감사년도 : 2025",
+        " - 감사실시기관 : 부산본부세관 감사담당관실",
+        " - 피감기관 : 김해공항세관",
+        "제1건 가족 면세한도 합산 적용",
+        "   · 소관부서 : 여행자통관과",
+        "   · 업무구분 : 여행자",
+        "   · 처분 : 시정요구",
+        "   · 위반조항 : 관세법(샘플) 제96조 제2항",
+        "   · 내용 :",
+        "     조치: 이 줄은 본문이다. 업무: 이것도 본문이다.",
+        "제2건 반출 근거 미확인",
+        "○ 관계부서: 화물관리과",
+        "○ 처분요구구분: 주의",
+        "○ 근거조문: 보세화물 관리에 관한 고시(샘플) 제9조",
+    ]
+    doc = Document(Path("r.txt"), "r", [Block("\n".join(lines))], {"format": "txt"})
+    one, two = finding_records_from_report(doc, "r.txt")
+    assert one.metadata["office"] == "김해공항세관 여행자통관과" and one.metadata["field"] == "여행자"
+    assert one.metadata["regulation"] == "관세법(샘플) 제96조 제2항" and one.metadata["disposition"] == "시정"
+    assert one.metadata["auditor"] == "부산본부세관 감사담당관실" and one.metadata["year"] == 2025
+    assert "조치: 이 줄은 본문이다" in one.text  # a generic one-word label inside prose is not a field
+    assert two.metadata["office"] == "김해공항세관 화물관리과" and two.metadata["disposition"] == "주의"
+    assert two.metadata["regulation"] == "보세화물 관리에 관한 고시(샘플) 제9조"
+
+
+def test_wrapped_article_number_rejoins_and_closing_mark_ends_the_last_finding():
+    lines = [
+        "감사기간: 2023. 5. 8. ~ 2023. 5. 19.",
+        "[지적사항 1] 검사 결과 허위 입력",
+        "○ 근거규정: 수입통관 사무처리에 관한 고시(샘플) 제24조, 수입통관 사무처리에 관한 고시(샘플) 제",
+        "28조",
+        "□ 감사결과",
+        "검사하지 않고 이상 없음을 입력하였다.",
+        "[지적사항 2] 차단 성분 반영 지연",
+        "○ 근거규정: 수입식품안전관리 특별법 시행규칙(샘플) 제44조의3 제4항, 수입식품안전관리 특별법",
+        "(샘플) 제25조의3 제4항",
+        "반영이 34일 늦었다.",
+        "- 끝 -",
+        "붙임: 처분요구서 사본 2부",
+    ]
+    doc = Document(Path("r.pdf"), "r", [Block("\n".join(lines), page=1)], {"format": "pdf"})
+    one, two = finding_records_from_report(doc, "r.pdf")
+    assert one.metadata["regulation"] == ("수입통관 사무처리에 관한 고시(샘플) 제24조, "
+                                          "수입통관 사무처리에 관한 고시(샘플) 제28조")
+    assert two.metadata["regulation"] == ("수입식품안전관리 특별법 시행규칙(샘플) 제44조의3 제4항, "
+                                          "수입식품안전관리 특별법(샘플) 제25조의3 제4항")
+    assert one.metadata["year"] == two.metadata["year"] == 2023  # from the 감사기간 cover line
+    assert "감사연도: 2023" in one.text  # and searchable in the text, as when the cover states it
+    assert "반영이 34일 늦었다" in two.text and "끝" not in two.text and "붙임" not in two.text

@@ -55,3 +55,32 @@ def test_bracketed_qualifiers_are_ignored_only_as_a_fallback():
 def test_korean_english_qualifiers_pick_the_right_language():
     m = schema_for("ingredient-list").map(["원료명(한글)", "원료명(영문)", "기타 명칭"])
     assert m == {"원료명(한글)": "name_ko", "원료명(영문)": "name_en", "기타 명칭": "other_names"}
+
+
+@pytest.mark.parametrize("headers,expected", [
+    # a self-audit CSV (CP949) from another office
+    (["연번", "감사년도", "감사명", "수감기관", "수감부서", "지적사항 제목", "지적 내용", "처분요구 구분",
+      "관련 법령 및 조항", "업무 구분", "처분요구일"],
+     {"finding_no", "year", "audit_type", "office", "department", "title", "content", "disposition", "regulation",
+      "field"}),
+    # case cards with yet other names
+    (["사례번호", "감사연월", "감사실시관서", "감사대상관서", "소관과", "지적 건명", "감사 결과", "조치 요구", "근거 조문",
+      "감사 분야"],
+     {"finding_no", "year", "auditor", "office", "department", "title", "content", "disposition", "regulation",
+      "field"}),
+    (["관계기관", "관계부서", "제목", "조치요구 구분", "위반 조문", "적용조항"],
+     {"office", "department", "title", "disposition", "regulation"}),
+])
+def test_finding_header_variants_of_other_offices(headers, expected):
+    mapping = schema_for("finding").map(headers)
+    assert set(mapping.values()) == expected
+    assert "처분요구일" not in mapping  # a date column is not the disposition
+    assert detect_table_kind(headers) == "finding"
+
+
+def test_a_header_joining_two_names_reads_as_its_first_known_part():
+    f = schema_for("finding").map(["관련 법령 및 조항", "처분일자/처분종류", "메모 및 비고"])
+    assert f == {"관련 법령 및 조항": "regulation", "처분일자/처분종류": "disposition"}
+    h = schema_for("hazard-list").map(["제품명/상품명", "제조국·원산지", "검출성분(영문)"])
+    assert h == {"제품명/상품명": "product", "제조국·원산지": "country", "검출성분(영문)": "ingredients"}
+    assert schema_for("finding").map(["감사연도"]) == {"감사연도": "year"}  # whole names still win first
