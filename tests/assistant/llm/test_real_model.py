@@ -26,14 +26,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 ROOT = Path(__file__).resolve().parents[3]
 MODEL = packaged("gemma3-270m")
-# Written for this test (not taken from bench/questions): questions the two sample files answer.
+# Written for this test (not taken from bench/questions), about two documents of the tuning split
+# (bench/questions/SPLIT.md): nothing held out is looked at here.
 QUESTIONS = [
     "여행자 휴대품은 얼마까지 관세가 면제돼?",
-    "특송으로 들어온 건강기능식품은 목록통관이 돼?",
+    "여행자가 술은 몇 병까지 면세로 들여올 수 있어?",
     "관세를 내지 않으면 가산세는 얼마나 붙어?",
     "보세구역에 물건을 얼마 동안 둘 수 있어?",
 ]
-FILES = ["corpora/regulations/관세법_샘플.txt", "corpora/regulations/특송물품_수입통관_사무처리에_관한_고시_샘플.pdf"]
+FILES = ["corpora/regulations/관세법_샘플.txt", "corpora/regulations/여행자_및_승무원_휴대품_통관에_관한_고시_샘플.hwpx"]
 
 
 @pytest.fixture(scope="module")
