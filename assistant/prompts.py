@@ -27,6 +27,10 @@ _env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_ne
 class Prompt:
     name: str
     parts: dict[str, str]  # e.g. {"system": "...", "user": "..."} as Jinja source
+    options: tuple[tuple[str, Any], ...] = ()  # the file's `options:` mapping (limits tuned with the prompt)
+
+    def option(self, key: str, default: Any) -> Any:
+        return dict(self.options).get(key, default)
 
     def render(self, part: str, **values: Any) -> str:
         return _env.from_string(self.parts[part]).render(**values).strip()
@@ -44,4 +48,8 @@ def load_prompt(name: str, directory: Path = PROMPTS_DIR) -> Prompt:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ConfigError(f"프롬프트 파일 형식이 잘못되었습니다: {path}", f"Prompt file is not a mapping: {path}")
-    return Prompt(name=name, parts={k: str(v) for k, v in data.items() if isinstance(v, str)})
+    options = data.get("options") or {}
+    if not isinstance(options, dict):
+        raise ConfigError(f"프롬프트 파일의 options가 매핑이 아닙니다: {path}", f"Prompt options are not a mapping: {path}")
+    return Prompt(name=name, parts={k: str(v) for k, v in data.items() if isinstance(v, str)},
+                  options=tuple(sorted(options.items())))

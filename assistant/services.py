@@ -106,7 +106,7 @@ class Services:
         """Build every part and load its indexes now, so the first officer does not wait; failures only print."""
         steps = {
             "retriever": lambda: self.retriever.search("관세 통관", k=1),
-            "answerer": lambda: self.answerer,
+            "answerer": lambda: getattr(self.answerer, "warm_up", lambda: None)(),  # an LLM loads here
             "label_checker": lambda: getattr(self.label_checker, "name_index", lambda: None)(),
         }
         for name, step in steps.items():
@@ -201,7 +201,7 @@ class Services:
         out: dict[str, Any] = {
             "home": str(self.home),
             "embedder": s.embedding.model or f"hashed (dim {s.embedding.dim})",
-            "llm": s.llm.mode if s.llm.mode == "none" else f"{s.llm.mode}: {s.llm.model_path or s.llm.base_url}",
+            "llm": s.llm.mode if s.llm.mode == "none" else f"{s.llm.mode}: {s.llm.model_path or s.llm.base_url or s.llm.model}",
             "reranker": s.rerank.model or "-",
             "ocr": _tesseract_version(s.ocr.tesseract_cmd),
             "ocr_languages": "+".join(s.ocr.languages),

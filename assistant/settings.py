@@ -52,15 +52,32 @@ class LLMSettings(BaseModel):
     mode: Literal["none", "llamacpp", "openai"] = "none"
     model_path: str | None = None  # GGUF file for llamacpp
     n_ctx: int = 4096
-    n_threads: int = 2
+    n_threads: int | None = None  # None: the cores this process may use
     base_url: str | None = None  # OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1
     api_key: str = "not-needed"
-    model: str = "local"  # model name sent to the OpenAI-compatible server
+    # The model's name. In `openai` mode it is sent to the server. It may also name a model installed
+    # as a package (assistant/llm/packaged.py, e.g. "gemma3-270m"): in `llamacpp` mode without
+    # model_path that resolves to the installed GGUF file, and in either mode it tells the answerer
+    # that the model is a base model (completion-form prompt).
+    model: str = "local"
+    # "chat": system/user messages through the model's chat template (instruction-tuned models);
+    # "completion": a few-shot completion prompt (base models); "auto": completion for a packaged
+    # base model, chat otherwise.
+    prompt_style: Literal["auto", "chat", "completion"] = "auto"
+    grammar: bool = True  # constrain completion-form answers to "sentence [n]." with a GBNF grammar
     max_tokens: int = 512
     temperature: float = 0.1
     timeout_s: float = 120.0
     vision_model_path: str | None = None  # optional multimodal GGUF (label second opinion)
     vision_clip_path: str | None = None
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (affinity-aware; containers often pin fewer than the host has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 class OCRSettings(BaseModel):

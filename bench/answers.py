@@ -3,6 +3,7 @@ locator is the right article (or finding), and how fast is it warm?
 
 Usage:
     .venv/bin/python bench/answers.py [--home DIR] [--questions bench/questions/regulations.jsonl ...]
+    .venv/bin/python bench/answers.py --llm [...]     # per mode: extractive, llamacpp, openai (bench/answers_llm.py)
 
 With no --home, the sample corpora are ingested into a temporary home first. Regulation questions
 are asked as an `officer` over regulations (what the chat tab and `ask` search); finding questions as an `auditor`
@@ -86,6 +87,10 @@ def run(home: Path, question_files: list[Path]) -> dict:
 
 
 def main() -> int:
+    if "--llm" in sys.argv[1:] or "--worker" in sys.argv[1:]:
+        from answers_llm import main as llm_main
+
+        return llm_main(sys.argv[1:])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--home", type=Path)
     ap.add_argument("--questions", type=Path, nargs="+",

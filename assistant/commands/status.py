@@ -59,10 +59,21 @@ def embedder_info(settings) -> dict[str, Any]:
 def llm_info(settings) -> dict[str, Any]:
     llm = settings.llm
     info: dict[str, Any] = {"mode": llm.mode}
+    from assistant.llm import prompt_style
+    from assistant.llm.packaged import assembled_file, is_installed, packaged
+
+    pm = packaged(llm.model)
     if llm.mode == "llamacpp":
-        info.update(_model_path_state(llm.model_path))
+        if llm.model_path or pm is None:
+            info.update(_model_path_state(llm.model_path))
+        else:  # the packaged model named by llm.model (nothing is assembled here)
+            found = assembled_file(pm)
+            info.update({"configured": True, "packaged": pm.name, "installed": is_installed(pm),
+                         "model": str(found) if found else pm.name, "exists": found is not None})
     elif llm.mode == "openai":
         info.update({"base_url": llm.base_url, "model": llm.model})
+    if llm.mode != "none":
+        info["prompt_style"] = prompt_style(llm)
     return info
 
 

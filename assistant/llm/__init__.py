@@ -1,11 +1,41 @@
-"""LLM backends chosen by `llm.mode`: none (extractive answers), llamacpp, openai."""
+"""LLM backends chosen by `llm.mode`: none (extractive answers), llamacpp, openai.
+
+A GGUF model is loaded once per process: `build_llm` keeps each (file, n_ctx, threads) it loaded, so
+the app, the CLI reading many questions and the benchmark never reload it per question.
+"""
 
 from __future__ import annotations
 
-from assistant.llm.base import LLM, Message
-from assistant.settings import Settings
+import threading
+from typing import Any
 
-__all__ = ["LLM", "Message", "build_llm"]
+from assistant.llm.base import LLM, Message
+from assistant.settings import LLMSettings, Settings
+
+__all__ = ["LLM", "Message", "build_llm", "prompt_style", "resolve_model_path"]
+
+_LOADED: dict[tuple[str, int, int | None], Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def resolve_model_path(cfg: LLMSettings) -> str | None:
+    """The GGUF file for llamacpp mode: `model_path`, else a packaged model named by `model`."""
+    if cfg.model_path:
+        return cfg.model_path
+    from assistant.llm.packaged import model_file, packaged
+
+    pm = packaged(cfg.model)
+    return str(model_file(pm)) if pm is not None else None
+
+
+def prompt_style(cfg: LLMSettings) -> str:
+    """"chat" or "completion" (see LLMSettings.prompt_style)."""
+    if cfg.prompt_style != "auto":
+        return cfg.prompt_style
+    from assistant.llm.packaged import packaged
+
+    pm = packaged(cfg.model)
+    return "completion" if pm is not None and pm.base else "chat"
 
 
 def build_llm(settings: Settings) -> LLM | None:
@@ -17,11 +47,19 @@ def build_llm(settings: Settings) -> LLM | None:
         from assistant.errors import ConfigError
         from assistant.llm.llamacpp import LlamaCppLLM
 
-        if not cfg.model_path:
+        path = resolve_model_path(cfg)
+        if not path:
             raise ConfigError(
-                "llamacpp 모드에는 llm.model_path(GGUF 파일 경로)가 필요합니다.", "llamacpp mode needs llm.model_path (a GGUF file)"
+                "llamacpp 모드에는 llm.model_path(GGUF 파일 경로)가 필요합니다. "
+                "설치형 데모 모델은 llm.model: gemma3-270m (make setup LLM=gemma3-270m).",
+                "llamacpp mode needs llm.model_path (a GGUF file), or llm.model: gemma3-270m "
+                "for the packaged demo model (make setup LLM=gemma3-270m)",
             )
-        return LlamaCppLLM(cfg.model_path, n_ctx=cfg.n_ctx, n_threads=cfg.n_threads)
+        key = (path, cfg.n_ctx, cfg.n_threads)
+        with _LOAD_LOCK:
+            if key not in _LOADED:
+                _LOADED[key] = LlamaCppLLM(path, n_ctx=cfg.n_ctx, n_threads=cfg.n_threads)
+            return _LOADED[key]
     from assistant.llm.openai_compat import OpenAICompatLLM
 
     return OpenAICompatLLM(cfg.base_url or "", model=cfg.model, api_key=cfg.api_key, timeout_s=cfg.timeout_s)

@@ -19,6 +19,12 @@ class LLM(Protocol):
         """Yield text deltas of the assistant's reply."""
         ...
 
+    def stream_complete(self, prompt: str, *, max_tokens: int, temperature: float, grammar: str | None = None,
+                        stop: list[str] | None = None) -> Iterator[str]:
+        """Yield text deltas continuing `prompt` (no chat template: for base models), optionally
+        constrained by a GBNF `grammar`; generation ends at any of `stop` (not included)."""
+        ...
+
     def complete_json(self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
         """A reply constrained to JSON matching `schema` (grammar-constrained where the backend can)."""
         ...

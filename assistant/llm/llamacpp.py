@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.errors import ConfigError, MissingExtra
 from assistant.llm.base import Message
+from assistant.settings import available_cores
 
 
 def json_grammar(schema: dict[str, Any]) -> Any:
@@ -32,8 +33,11 @@ def json_grammar(schema: dict[str, Any]) -> Any:
 
 class LlamaCppLLM:
     mode = "llamacpp"
+    # Small base models loop ("…이 된다. …이 된다."); a mild penalty over the last 64 tokens breaks the loop
+    # without keeping them from copying the passage's words (tuned with bench/answers.py on the tune split).
+    repeat_penalty = 1.1
 
-    def __init__(self, model_path: str | Path, *, n_ctx: int = 4096, n_threads: int = 2, seed: int = 0):
+    def __init__(self, model_path: str | Path, *, n_ctx: int = 4096, n_threads: int | None = None, seed: int = 0):
         path = Path(model_path).expanduser()
         if not path.is_file():
             raise ConfigError(
@@ -45,10 +49,12 @@ class LlamaCppLLM:
         except ImportError as exc:
             raise MissingExtra("llama-cpp-python", "llm", "로컬 LLM(llamacpp 모드)") from exc
         self.path = path
+        self.n_threads = n_threads or available_cores()
         self._lock = threading.Lock()  # one context: one generation at a time
         self._llm: Any  # llama_cpp.Llama; its typed-dict message types are stricter than our Message
         try:
-            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, verbose=False)
+            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=self.n_threads,
+                              n_threads_batch=self.n_threads, seed=seed, verbose=False)
         except (ValueError, RuntimeError) as exc:
             raise ConfigError(f"GGUF 모델을 불러올 수 없습니다: {path} ({exc})", f"Cannot load GGUF model {path}: {exc}") from exc
 
@@ -62,6 +68,30 @@ class LlamaCppLLM:
                 if text:
                     yield text
 
+    def stream_complete(self, prompt: str, *, max_tokens: int, temperature: float, grammar: str | None = None,
+                        stop: list[str] | None = None) -> Iterator[str]:
+        """Continue `prompt`. The longest prefix shared with the previous prompt (the few-shot part) is
+        kept in llama.cpp's KV cache by llama-cpp-python, so only the new passages are evaluated."""
+        from llama_cpp import LogitsProcessorList
+
+        from assistant.llm.grammar import TopKGrammar
+
+        with self._lock:
+            processors = LogitsProcessorList([TopKGrammar(self._llm, grammar)]) if grammar else None
+            for chunk in self._llm.create_completion(
+                prompt, max_tokens=max_tokens, temperature=temperature, stream=True, stop=stop or [],
+                logits_processor=processors, repeat_penalty=self.repeat_penalty,
+            ):
+                text = chunk["choices"][0].get("text")
+                if text:
+                    yield text
+
+    def warm_up(self, prompt: str) -> None:
+        """Evaluate `prompt` now (first-call allocations, and the shared prefix lands in the KV cache)."""
+        with self._lock:
+            for _ in self._llm.create_completion(prompt, max_tokens=1, temperature=0.0, stream=True):
+                pass
+
     def complete_json(self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
         grammar = json_grammar(schema)
         with self._lock:
@@ -71,4 +101,4 @@ class LlamaCppLLM:
         return json.loads(out["choices"][0]["message"]["content"] or "{}", strict=False)
 
     def describe(self) -> str:
-        return f"llamacpp ({self.path.name})"
+        return f"llamacpp ({self.path.name}, {self.n_threads} threads)"

@@ -18,6 +18,7 @@ from assistant.llm.base import Message
 
 class OpenAICompatLLM:
     mode = "openai"
+    repeat_penalty = 1.1  # as LlamaCppLLM, for completion-form prompts
 
     def __init__(self, base_url: str, *, model: str = "local", api_key: str = "not-needed", timeout_s: float = 120.0):
         if not base_url:
@@ -42,8 +43,24 @@ class OpenAICompatLLM:
 
     def stream_chat(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
         body = {"model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": temperature, "stream": True}
+        yield from self._stream("/chat/completions", body, lambda choice: (choice.get("delta") or {}).get("content"))
+
+    def stream_complete(self, prompt: str, *, max_tokens: int, temperature: float, grammar: str | None = None,
+                        stop: list[str] | None = None) -> Iterator[str]:
+        """`/completions` (no chat template: base models). `grammar` is llama.cpp's GBNF field, understood
+        by llama.cpp's server and llama-cpp-python's; other servers ignore it, and the markers are
+        validated afterwards either way."""
+        body: dict[str, Any] = {"model": self.model, "prompt": prompt, "max_tokens": max_tokens,
+                                "temperature": temperature, "stream": True, "stop": stop or [],
+                                "repeat_penalty": self.repeat_penalty}  # llama.cpp servers' field; others ignore it
+        if grammar:
+            body["grammar"] = grammar
+        yield from self._stream("/completions", body, lambda choice: choice.get("text"))
+
+    def _stream(self, path: str, body: dict[str, Any], text_of: Any) -> Iterator[str]:
+        """Server-sent events of a streamed request: the text of each chunk's first choice."""
         try:
-            with self._client.stream("POST", "/chat/completions", json=body) as resp:
+            with self._client.stream("POST", path, json=body) as resp:
                 resp.raise_for_status()
                 for line in resp.iter_lines():
                     if not line.startswith("data:"):
@@ -56,7 +73,7 @@ class OpenAICompatLLM:
                     except json.JSONDecodeError:
                         continue
                     choices = chunk.get("choices") or [{}]
-                    text = (choices[0].get("delta") or {}).get("content")
+                    text = text_of(choices[0])
                     if text:
                         yield text
         except httpx.HTTPError as exc:

@@ -6,6 +6,7 @@ Handlers are plain (generator) methods: the tests call them directly with a fake
 
 from __future__ import annotations
 
+import html
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ import gradio as gr
 
 from assistant.services import visible_to
 from assistant.ui.i18n import t
-from assistant.ui.render import answer_status, article_markdown, chip_label
+from assistant.ui.render import MODE_NAMES, answer_status, article_markdown, chip_label
 from assistant.ui.session import get_caller, user_errors
 
 HISTORY_ON_LOAD = 10
@@ -61,13 +62,17 @@ class ChatHandlers:
         messages = list(messages or [])
         state = dict(state or {"msg_ids": {}, "last": None})
         messages += [{"role": "user", "content": question}, {"role": "assistant", "content": "…"}]
+        answerer = self.services.answerer
+        llm_mode = getattr(answerer, "mode", "none")
+        mode_name = html.escape(MODE_NAMES.get(llm_mode, (llm_mode, llm_mode))[1 if self.lang == "en" else 0])
         yield messages, "", gr.Radio(choices=[], value=None, visible=False), \
-            f"<div class='answer-status'>{t('thinking', self.lang)}</div>", state
+            f"<div class='answer-status' data-streaming='true'>{t('thinking', self.lang)} " \
+            f"<span class='badge badge-mode'>{t('mode', self.lang)}: {mode_name}</span></div>", state
         filters = self.services.chat_filters(caller.role)
         answer = None
         text = ""
         with user_errors(self.lang):
-            for part in self.services.answerer.stream(question, filters):
+            for part in answerer.stream(question, filters):
                 if isinstance(part, str):
                     text += part
                     messages[-1] = {"role": "assistant", "content": text}
@@ -90,7 +95,9 @@ class ChatHandlers:
         )
         state["msg_ids"] = {**state.get("msg_ids", {}), str(len(messages) - 1): chat_id}
         state["last"] = {"chat_id": chat_id, "question": question, "answer": answer.answer, "citations": allowed}
-        status = answer_status(answer.grounded, len(allowed), answer.mode, list(answer.warnings or []), self.lang)
+        # the extractive answer standing in for an LLM reply without a valid citation is labelled as such
+        shown_mode = "extractive" if answer.mode == "none" and llm_mode != "none" else answer.mode
+        status = answer_status(answer.grounded, len(allowed), shown_mode, list(answer.warnings or []), self.lang)
         chips = _chips(allowed, self.lang)
         if allowed and not answer.citations:
             chips = gr.Radio(choices=chips.choices, value=None, visible=True, label=t("closest", self.lang))

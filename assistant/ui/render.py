@@ -36,7 +36,8 @@ def answer_status(grounded: bool, n_citations: int, mode: str, warnings: list[st
     mode_name = MODE_NAMES.get(mode, (mode, mode))[1 if lang == "en" else 0]
     mode_txt = f"<span class='badge badge-mode'>{t('mode', lang)}: {html.escape(mode_name)}</span>"
     warn = "".join(f"<div class='answer-warning'>{html.escape(w)}</div>" for w in warnings)
-    return f"<div class='answer-status' data-grounded='{str(grounded).lower()}'>{badge}{mode_txt}{warn}</div>"
+    return (f"<div class='answer-status' data-grounded='{str(grounded).lower()}' data-mode='{html.escape(mode)}'>"
+            f"{badge}{mode_txt}{warn}</div>")
 
 
 ARTICLE_RE = re.compile(r"제\s*\d+\s*조(?:의\s*\d+)?")

@@ -256,3 +256,87 @@ def test_auditor_search_admin_tabs_english_and_phone(live, browser, outside):
     assert exported and json.loads(exported[0]["detail"])["rows"] >= 1
     assert outside == []
     assert shutil.which("chromium") or Path(CHROMIUM).exists()
+
+
+class EchoLLM:
+    """Stands in for an LLM when the packaged model is not installed: copies the first passage's first
+    sentence from the completion prompt, cites it, and streams it slowly (a few characters a tick)."""
+
+    mode = "llamacpp"
+
+    def stream_complete(self, prompt, *, max_tokens, temperature, grammar=None, stop=None):
+        import time
+
+        block = prompt.rsplit("<자료>", 1)[1]
+        first = block.split("\n[1] ", 1)[1].split("\n", 2)[1]
+        sentence = re.split(r"(?<=다\.)\s", first)[0].rstrip(".")
+        for i in range(0, len(sentence), 3):
+            time.sleep(0.12)
+            yield sentence[i : i + 3]
+        yield " [1].\n"
+
+
+@pytest.fixture
+def llm_chat(live):
+    """The live app's chat answered by the packaged gemma3-270m when installed (else EchoLLM)."""
+    _, services, _, real = live
+    from assistant.answer import Answerer
+    from assistant.llm import build_llm
+    from assistant.llm.packaged import is_installed, packaged
+    from assistant.settings import load_settings
+
+    model = packaged("gemma3-270m")
+    use_real = real and model is not None and is_installed(model)
+    if use_real:
+        llm = build_llm(load_settings(services.home, llm={"mode": "llamacpp", "model": "gemma3-270m", "n_ctx": 2048}))
+    else:
+        llm = EchoLLM()
+    answerer = Answerer(services.retriever, llm, n_ctx=2048, prompt_style="completion")
+    getattr(answerer, "warm_up", lambda: None)()
+    saved, services._answerer = services._answerer, answerer
+    yield use_real
+    services._answerer = saved
+
+
+WATCH_STREAM = """() => { window.__partials = [];
+    const bot = () => { const m = document.querySelectorAll('#chatbot .message-row'); return m.length ? m[m.length - 1].innerText : ''; };
+    new MutationObserver(() => {
+        if (!document.querySelector('#answer-status [data-streaming]')) return;
+        const t = bot().trim();
+        if (t && t !== '…' && window.__partials[window.__partials.length - 1] !== t) window.__partials.push(t);
+    }).observe(document.querySelector('#chatbot'), {subtree: true, childList: true, characterData: true}); }"""
+
+
+def test_llm_answer_streams_and_its_citation_opens_the_article(live, browser, outside, llm_chat):
+    base, services, _, _ = live
+    page = open_page(browser, base, outside)
+    login(page, "kim")
+    page.evaluate(WATCH_STREAM)
+    page.fill("#question textarea", "여행자 휴대품은 얼마까지 관세가 면제돼?")
+    page.click("#ask")
+    page.wait_for_selector("#answer-status [data-streaming] .badge-mode")
+    assert "로컬 LLM" in page.inner_text("#answer-status")  # which mode is answering, while it streams
+    page.wait_for_selector("#answer-status [data-grounded]", timeout=600_000)
+    partials = page.evaluate("window.__partials")
+    # tokens appeared one after another before the answer was complete
+    assert len(partials) >= 3, partials
+    assert all(len(a) <= len(b) for a, b in zip(partials, partials[1:], strict=False)), partials
+    status = page.locator("#answer-status [data-grounded]")
+    assert status.get_attribute("data-grounded") == "true"
+    mode = status.get_attribute("data-mode")
+    if llm_chat:  # the real model either answered with a checked citation, or its reply was replaced (and said so)
+        assert mode in ("llamacpp", "extractive"), mode
+        if mode == "extractive":
+            assert "추출형" in page.inner_text("#answer-status")
+    else:
+        assert mode == "llamacpp"
+        assert "로컬 LLM" in page.inner_text("#answer-status")
+    chips = page.locator("#citation-chips label")
+    chips.first.wait_for()
+    assert chips.first.inner_text().startswith("[1]")
+    chips.first.click()
+    wait_viewer(page)
+    assert "조" in page.inner_text("#article-viewer")
+    page.wait_for_timeout(400)
+    shot(page, "chat_llm.png", full=False)
+    assert outside == []
