@@ -132,7 +132,9 @@ def extract(question: str, passages: list[Passage], max_sentences: int = 3) -> t
         summary = _finding_line(s.passage)
         if summary and summary not in lines:
             lines[summary] = [s.passage.n]
-        lines.setdefault(" ".join(s.text.split()), []).append(s.passage.n)
+        cites = lines.setdefault(" ".join(s.text.split()), [])
+        if s.passage.n not in cites:  # a finding's header line is its summary: one marker, not "[2][2]"
+            cites.append(s.passage.n)
     for s in sentences:
         key = " ".join(s.text.split())
         if key in lines and s.passage.n not in lines[key] and s.passage.n <= 3:

@@ -20,6 +20,7 @@ the word test; negation is one of its blind spots).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from assistant.answer.citations import MARKER
@@ -51,8 +52,10 @@ def _content_words(text: str) -> set[str]:
 
 
 def supported(sentence: str, cited_texts: list[str]) -> bool:
-    body = MARKER.sub(" ", sentence)
-    source = "\n".join(cited_texts)
+    # Both sides in NFKC: the reply was normalised ("①" → "1"), so a paragraph mark quoted from the
+    # passage must read the same there, or "① 다음 물품은…" would carry an unsupported number "1다".
+    body = MARKER.sub(" ", unicodedata.normalize("NFKC", sentence))
+    source = unicodedata.normalize("NFKC", "\n".join(cited_texts))
     plain = _numbers(source, with_units=False)
     if not all(n in _numbers(source) or (not n[-1:].isalpha() and n.rstrip("%") in plain) for n in _numbers(body)):
         return False

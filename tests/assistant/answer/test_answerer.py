@@ -255,3 +255,20 @@ def test_completion_reply_is_validated_like_a_chat_reply():
     answerer.grammar = False
     answerer.ask("여행자 면세 한도는?")
     assert llm.grammars == [None]  # llm.grammar: false sends no grammar (servers that cannot use one)
+
+
+def test_a_quoted_sentence_with_its_paragraph_mark_is_supported():
+    # the reply is NFKC-normalised ("①" → "1"); the passage must be read the same way, or the quoted
+    # paragraph mark looks like an invented number and the faithful answer is thrown away
+    hit = FakeHit("관세법(샘플).txt", "제96조", "관세법(샘플) 제96조(여행자 휴대품 등의 감면)",
+                  "관세법(샘플) 제96조(여행자 휴대품 등의 감면) ① 다음 물품은 수입할 때 관세를 면제할 수 있다. "
+                  "1. 여행자가 들고 오는 물품")
+    answerer, _ = completion_answerer([hit], ["① 다음 물품은 수입할 때 관세를 면제할 수 있다 [1]."])
+    ans = answerer.ask("여행자 휴대품은 관세가 면제돼?")
+    assert ans.mode == "fake" and ans.grounded and ans.warnings == []
+    assert ans.answer.startswith("1 다음 물품은 수입할 때 관세를 면제할 수 있다 [1]")
+
+
+def test_a_finding_cited_by_its_summary_line_carries_one_marker():
+    ans = Answerer(FakeRetriever([ART96, FINDING])).ask("여행자 유치기간 지난 물품 처리 감사지적 사례")
+    assert "[2][2]" not in ans.answer and "[1][1]" not in ans.answer
