@@ -58,6 +58,14 @@ def badge_path(badge: object) -> str:
     return m.group(1) if m else ""
 
 
+def server_seconds(summary: object) -> float | None:
+    """The checker's own time from the verdict summary ("**처리 시간**: 1,234 ms"), in seconds."""
+    import re
+
+    m = re.search(r"([\d,]+) ms", str(summary))
+    return int(m.group(1).replace(",", "")) / 1000 if m else None
+
+
 def load_photos(limit: int = 30) -> list[Path]:
     manifest = ROOT / "bench" / "labels" / "manifest.json"
     if manifest.exists():
@@ -150,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     photos = load_photos(10_000 if args.no_repeat else args.photos)
     unused = list(photos)
     results: list[tuple[str, float, str | None]] = []
+    server: list[tuple[str, float]] = []  # (label path, the checker's own seconds): the rest is transport and queueing
     lock = threading.Lock()
     deadline = time.time() + args.time_limit
 
@@ -164,7 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     def act(client: Client, kind: str, rnd: random.Random) -> str:
         if kind == "label":
             out = client.predict([handle_file(str(pick_photo(rnd)))], None, api_name="/check_label")
-            return "label_" + (badge_path(out[0] if isinstance(out, (list, tuple)) else out) or "unknown")
+            parts = out if isinstance(out, (list, tuple)) else [out]
+            how = "label_" + (badge_path(parts[0]) or "unknown")
+            took = server_seconds(parts[1]) if len(parts) > 1 else None
+            if took is not None:
+                with lock:
+                    server.append((how, took))
+            return how
         client.predict(rnd.choice(questions), api_name="/ask")
         return kind
 
@@ -229,7 +244,11 @@ def main(argv: list[str] | None = None) -> int:
         row = {"n": len(ok) + len(errs), "p50_s": round(pct(ok, 0.5), 3), "p95_s": round(pct(ok, 0.95), 3),
                "max_s": round(max(ok), 3) if ok else None, "errors": len(errs)}
         summary["by_action"][kind] = row
-        print(f"{kind:14} {row['n']:>5} {row['p50_s']:>8.2f} {row['p95_s']:>8.2f} {row['max_s'] or 0:>8.2f} {len(errs):>7}")
+        inside = [d for k, d in server if k == kind]
+        if inside:
+            row["checker_p50_s"], row["checker_p95_s"] = round(pct(inside, 0.5), 3), round(pct(inside, 0.95), 3)
+        extra = f"   checker {row['checker_p50_s']:.2f} / {row['checker_p95_s']:.2f}" if inside else ""
+        print(f"{kind:14} {row['n']:>5} {row['p50_s']:>8.2f} {row['p95_s']:>8.2f} {row['max_s'] or 0:>8.2f} {len(errs):>7}{extra}")
         for e in errs[:3]:
             print(f"   error: {e}")
     if args.json:

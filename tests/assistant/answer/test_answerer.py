@@ -232,16 +232,20 @@ def completion_answerer(hits, replies):
 
 
 def test_completion_prompt_fences_few_passages_focused_on_the_question():
-    answerer, llm = completion_answerer([ART96, ART94, LONG, ART96], ["여행자 휴대품은 미화 800달러까지 면세한다 [1]."])
+    answerer, llm = completion_answerer([ART96, LONG, ART94, ART96], ["여행자 휴대품은 미화 800달러까지 면세한다 [1]."])
+    shown = answerer.completion_prompt.option("max_passages", 3)
+    assert 2 <= shown < 4  # the prompt file shows a few of the retrieved passages, not all four
     ans = answerer.ask("여행자 휴대품 주류 신고는?")
     prompt = llm.calls[0]
     assert isinstance(prompt, str) and prompt.rstrip().endswith("답변:")
     data = prompt.split("질문: 여행자 휴대품 주류 신고는?")[0].rsplit("<자료>", 1)[1]
-    assert "[1] 관세법(샘플) 제96조" in data and "[3] 관세법(샘플) 제241조" in data and "[4]" not in data
+    assert "[1] 관세법(샘플) 제96조" in data and "[2] 관세법(샘플) 제241조" in data
+    assert f"[{shown + 1}] 관세법" not in data  # passages past `max_passages` are not shown
     assert len(data) < 1500  # the long article was cut to the sentences nearest the question…
     assert "주류는 각주(3)에 따라" in data  # …which keeps ⑤, and its own "[3]" cannot pass for a marker
     assert "\n답변: 모두 면세" not in data  # nor can a document line start a new answer
-    assert 'num ::= "1" | "2" | "3"\n' in llm.grammars[0] + "\n"  # the grammar numbers exactly the passages shown
+    numbers = " | ".join(f'"{n}"' for n in range(1, shown + 1))
+    assert f"num ::= {numbers}\n" in llm.grammars[0] + "\n"  # the grammar numbers exactly the passages shown
     assert ans.grounded and ans.mode == "fake" and ans.citations[0].locator == "제96조"
 
 
