@@ -34,6 +34,7 @@ from assistant.label.substances import SUBSTANCE_ALIASES
 NAME_STRONG = 90.0  # product name score for a hazard (with enough length / manufacturer / line coverage)
 NAME_REVIEW = 82.0  # below this a name similarity is not reported
 LINE_COVERAGE = 0.6  # matched name must be most of its OCR line(s) to count as strong
+POOLED_MFR_MIN_LEN = 6  # a manufacturer found in the pooled text of other passes must be at least this long
 INGREDIENT_CONF = 60.0  # mean OCR word confidence for an ingredient read to be "good"
 INGREDIENT_CONF_EXACT = 40.0  # ... when the read is an exact, long name
 _MIN_LEN = {"latin": 3, "hangul": 2, "han": 2, "kana": 3, "thai": 4, "mixed": 3}
@@ -263,8 +264,17 @@ def long_name(key: str) -> bool:
     return len(key) >= (8 if script in ("latin", "mixed") else 6 if script == "thai" else 4)
 
 
-def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None = None) -> list[Match]:
-    """Fuzzy product names (+ manufacturer) in one OCR pass."""
+def manufacturer_score(mfr: str, stream: Stream, pooled: str = "") -> float:
+    """How well a listed manufacturer (compact) was read: in this pass, or anywhere in `pooled` (the compact
+    text of every pass of every photo of the product: the back photo names the maker of the front's name)."""
+    score = fuzz.partial_ratio(mfr, stream.text) if 4 <= len(mfr) <= len(stream.text) else 0.0
+    if pooled and len(mfr) >= POOLED_MFR_MIN_LEN and len(mfr) <= len(pooled):
+        score = max(score, fuzz.partial_ratio(mfr, pooled))
+    return score
+
+
+def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None = None, pooled: str = "") -> list[Match]:
+    """Fuzzy product names (+ manufacturer, also from `pooled` text of the other passes) in one OCR pass."""
     if not stream.text or not index.names:
         return []
     out = []
@@ -278,7 +288,7 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
             continue
         words = stream.words_at(al.dest_start, al.dest_end)
         mfr = compact(str(row.get("manufacturer") or ""))
-        mfr_score = fuzz.partial_ratio(mfr, stream.text) if len(mfr) >= 4 and len(mfr) <= len(stream.text) else 0.0
+        mfr_score = manufacturer_score(mfr, stream, pooled)
         coverage = _line_coverage(stream, words, len(key))
         strong = score >= strong_name_score(key) and (mfr_score >= 85 or (long_name(key) and coverage >= LINE_COVERAGE))
         read = " ".join(w.text for w in words)
@@ -378,9 +388,10 @@ def _ingredient_match(term: Term, score: float, words: list[OcrWord]) -> Match:
 def match_all(index: NameIndex, passes: list[OcrPass], barcodes: list[Barcode]) -> list[Match]:
     """All matches, best per list entry, products first then ingredients, strongest first."""
     matches = match_barcodes(index, barcodes)
-    for p in passes:
-        stream = Stream.build(p.words)
-        matches += match_names(index, stream)
+    streams = [Stream.build(p.words) for p in passes]
+    pooled = " ".join(s.text for s in streams if s.text) if len(streams) > 1 else ""
+    for stream in streams:
+        matches += match_names(index, stream, pooled=pooled)
         matches += match_ingredients(index, stream)
     best: dict[tuple, Match] = {}
     rank = {"barcode": 0, "name": 1, "ingredient": 2}

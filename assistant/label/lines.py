@@ -1,0 +1,173 @@
+"""Text-line detection by image analysis (글줄 찾기), independent of any OCR model's confidences.
+
+Product names are printed largest, often in a decorative font or light on a dark band, and they are what
+`kor+eng` over the whole photo reads worst. This module finds the text lines themselves so that the name
+reader (name_lines.py) can read the tallest ones with the model that fits:
+
+1. the background is estimated by a wide median filter (on a half-size copy), so a dark band keeps a dark
+   background and the gaps between letters stay background;
+2. ink is what differs from that background by more than a contrast threshold, in both polarities: darker
+   (dark text) and lighter (light text on a dark band);
+3. connected components of plausible glyph size are grouped into lines: a component joins a line when it
+   overlaps the line's rows and is close to its right end (gaps scale with the glyph height);
+4. lines of too few glyphs, barcode bars (only thin tall strokes) and lines found in both polarities (the
+   weaker copy) are dropped; lines come back tallest first.
+
+Deliberate simplifications: lines are assumed roughly horizontal (preprocess.py deskews the photo first);
+a line broken by a wide gap (two columns) comes back as two lines.
+
+>>> from PIL import Image, ImageDraw
+>>> img = Image.new("L", (300, 120), 255)
+>>> ImageDraw.Draw(img).rectangle((20, 40, 280, 80), fill=0)  # one wide block: not a glyph row
+>>> find_lines(img)
+[]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+MIN_GLYPH_PX = 6  # glyph height in the analysed image below which a component is noise
+MIN_GLYPHS = 2  # components in a line
+CONTRAST = 28.0  # grey levels between ink and its local background
+
+
+@dataclass(frozen=True)
+class LineBox:
+    left: int
+    top: int
+    right: int
+    bottom: int
+    height: float  # typical glyph height (px): the ranking key
+    polarity: str  # "dark" (dark text on light) | "light" (light text on dark)
+    glyphs: int  # components grouped into the line
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    def crop_box(self, size: tuple[int, int], pad: float = 0.45) -> tuple[int, int, int, int]:
+        """The box padded by a share of the glyph height (Thai vowel and tone marks sit above and below the
+        letters and are small components of their own), clipped to the image."""
+        p = round(pad * self.height) + 4
+        return max(0, self.left - p), max(0, self.top - p), min(size[0], self.right + p), min(size[1], self.bottom + p)
+
+
+def _ink_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    import cv2
+
+    h, w = gray.shape
+    k = max(15, round(max(h, w) / 12)) | 1
+    if k > 255:  # medianBlur on uint8 accepts any odd size, but keep it bounded for speed
+        k = 255
+    bg = cv2.medianBlur(gray, k).astype(np.int16)
+    g = gray.astype(np.int16)
+    diff = bg - g  # positive: darker than the background
+    spread = float(np.percentile(np.abs(diff), 99.5))
+    t = max(12.0, min(CONTRAST, 0.35 * spread))
+    dark = (diff > t).astype(np.uint8)
+    light = (diff < -t).astype(np.uint8)
+    return dark, light
+
+
+def _components(mask: np.ndarray) -> np.ndarray:
+    """Glyph-sized components as rows (x, y, w, h, area)."""
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n <= 1:
+        return np.zeros((0, 5), dtype=np.int32)
+    s = stats[1:]
+    h_img, w_img = mask.shape
+    x, y, w, h, area = s[:, 0], s[:, 1], s[:, 2], s[:, 3], s[:, 4]
+    fill = area / np.maximum(1, w * h)
+    keep = (h >= MIN_GLYPH_PX) & (h <= h_img / 4) & (w <= w_img / 3) & (area >= 12)
+    keep &= ~((fill > 0.9) & (w > 2 * h) & (h > 2 * MIN_GLYPH_PX))  # filled bars and boxes, not glyphs
+    keep &= w <= 6 * h  # rules and underlines
+    return s[keep]
+
+
+def _group(comps: np.ndarray) -> list[list[int]]:
+    """Indices of components per line (left to right)."""
+    order = np.argsort(comps[:, 0], kind="stable")
+    lines: list[dict] = []
+    for i in order:
+        x, y, w, h, _ = (int(v) for v in comps[i])
+        best, best_overlap = None, 0.0
+        for ln in lines:
+            gap = x - ln["right"]
+            lh = ln["h"]
+            if gap > 1.3 * max(lh, h) or gap < -0.5 * max(lh, h):
+                continue
+            if not (0.4 * lh <= h <= 2.5 * lh) and h >= MIN_GLYPH_PX * 2:
+                continue
+            overlap = min(ln["bottom"], y + h) - max(ln["top"], y)
+            share = overlap / max(1, min(h, ln["bottom"] - ln["top"]))
+            if share >= 0.55 and share > best_overlap:
+                best, best_overlap = ln, share
+        if best is None:
+            lines.append({"ids": [i], "right": x + w, "top": y, "bottom": y + h, "h": float(h)})
+            continue
+        best["ids"].append(i)
+        best["right"] = max(best["right"], x + w)
+        hs = sorted(int(comps[j, 3]) for j in best["ids"])
+        best["h"] = float(hs[(3 * len(hs)) // 4])  # tall glyphs set the line, small marks do not
+        # the row band follows the main glyphs only, so that a line does not swallow the one below it
+        if h >= 0.6 * best["h"]:
+            best["top"], best["bottom"] = min(best["top"], y), max(best["bottom"], y + h)
+    return [ln["ids"] for ln in lines]
+
+
+def _lines_of(mask: np.ndarray, polarity: str, scale: float) -> list[LineBox]:
+    comps = _components(mask)
+    out: list[LineBox] = []
+    for ids in _group(comps):
+        if len(ids) < MIN_GLYPHS:
+            continue
+        c = comps[ids]
+        hs = np.sort(c[:, 3])
+        height = float(hs[(3 * len(hs)) // 4])
+        main = c[c[:, 3] >= 0.5 * height]
+        if len(main) < MIN_GLYPHS:
+            continue
+        # barcode bars: every stroke much taller than wide, evenly tall
+        if float(np.median(main[:, 3] / np.maximum(1, main[:, 2]))) > 5 and len(main) >= 8:
+            continue
+        left, right = int(c[:, 0].min()), int((c[:, 0] + c[:, 2]).max())
+        top, bottom = int(main[:, 1].min()), int((main[:, 1] + main[:, 3]).max())
+        if right - left < 1.2 * height:
+            continue
+        out.append(LineBox(round(left / scale), round(top / scale), round(right / scale), round(bottom / scale),
+                           height / scale, polarity, len(ids)))
+    return out
+
+
+def _iou(a: LineBox, b: LineBox) -> float:
+    ix = max(0, min(a.right, b.right) - max(a.left, b.left))
+    iy = max(0, min(a.bottom, b.bottom) - max(a.top, b.top))
+    inter = ix * iy
+    union = a.width * (a.bottom - a.top) + b.width * (b.bottom - b.top) - inter
+    return inter / max(1, union)
+
+
+def find_lines(img: Image.Image | np.ndarray, max_side: int = 900) -> list[LineBox]:
+    """Text lines in the (preprocessed, upright) image, tallest first, in its pixel coordinates."""
+    import cv2
+
+    gray = np.asarray(img.convert("L")) if isinstance(img, Image.Image) else img
+    h, w = gray.shape
+    scale = min(1.0, max_side / max(h, w))
+    small = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA) \
+        if scale < 1 else gray
+    dark, light = _ink_masks(small)
+    found = _lines_of(dark, "dark", scale) + _lines_of(light, "light", scale)
+    # the same row seen in both polarities (counters and gaps of bold letters): keep the one with more glyphs
+    found.sort(key=lambda b: -b.glyphs)
+    kept: list[LineBox] = []
+    for b in found:
+        if all(_iou(b, k) < 0.4 or b.polarity == k.polarity for k in kept):
+            kept.append(b)
+    return sorted(kept, key=lambda b: (-b.height, b.top))

@@ -1,0 +1,150 @@
+"""The name reader (제품명 줄 판독): the tallest text lines read one by one, before the whole-page pass.
+
+A product name is usually the largest print on the front of a package, and often the only evidence on it
+(no barcode, no hazardous ingredient). Whole-page `kor+eng` reads such names worst: decorative fonts, light
+letters on a dark band, Thai. So the lines found by lines.py are read tallest first, each crop on its own in
+Tesseract's single-line mode (`read_lines`, psm 7), with the models that fit what `kor+eng` made of it:
+
+- `kor+eng` always (Latin, Hangul; Vietnamese names match with their diacritics folded);
+- `tha` when the product looks Thai (a Thai GS1 barcode, or the crop read as lower-case junk — what Thai
+  looks like to `kor+eng`);
+- `chi_sim` and `jpn` when `kor+eng` read the crop as junk that is not Thai-like (Han and kana);
+- `vie` on a Vietnamese hint or when the read shows Vietnamese diacritics.
+
+After each crop the caller's `settle(passes)` is asked whether the evidence so far is decisive (a strong
+product-name match, pooled with the other photos of the group); the reader stops there, and the checker
+skips the page passes. Reads are returned as one pass per model (region "lines"), the crops in top-to-bottom
+order, so that a name wrapped over two lines matches across them.
+
+Deliberate simplifications: a fixed budget of crops (names are among the few tallest lines), and no script
+detection of its own: the `kor+eng` read of the crop decides which other models to try.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image, ImageOps
+
+from assistant.label.lines import LineBox, find_lines
+from assistant.label.ocr import OcrPass, OcrWord, mean_conf
+from assistant.label.tesseract import THAI_LINE_CONF, thai_like, vietnamese_cues
+
+MAX_CROPS = 4  # name lines read per photo at most
+TALL_SHARE = 0.6  # a candidate is at least this share of the tallest line's glyph height
+ABOVE_BODY = 1.2  # ... and this many times the median line (a name stands out from the body text)
+GLYPH_TARGET_PX = 56  # crops with taller glyphs are scaled down to this (Tesseract gains nothing from more)
+CJK_JUNK_CONF = 60.0  # below this mean confidence a non-Thai-like kor+eng read goes to chi_sim and jpn
+
+Settle = Callable[[list[OcrPass]], bool]
+
+
+@dataclass
+class NameRead:
+    passes: list[OcrPass] = field(default_factory=list)  # one per model, region "lines"
+    settled: bool = False
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def name_candidates(lines: list[LineBox], max_crops: int = MAX_CROPS) -> list[LineBox]:
+    """The lines that can be a product name: the tallest, standing out from the body text (tallest first).
+    With three lines or fewer every line is a candidate (a front photo may show only the name)."""
+    if not lines:
+        return []
+    if len(lines) <= 3:
+        return lines[:max_crops]
+    body = statistics.median(b.height for b in lines)
+    top = lines[0].height
+    return [b for b in lines if b.height >= TALL_SHARE * top and b.height >= ABOVE_BODY * body][:max_crops]
+
+
+def line_crop(img: Image.Image, box: LineBox) -> Image.Image:
+    """Grey crop of one line, dark text on light (a light-on-dark line is inverted), scaled to a glyph height
+    Tesseract reads well."""
+    crop = img.convert("L").crop(box.crop_box(img.size))
+    if box.polarity == "light":
+        crop = ImageOps.invert(crop)
+    scale = min(1.0, GLYPH_TARGET_PX / max(1.0, box.height))
+    if scale < 0.95:
+        crop = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
+                           Image.Resampling.BOX)
+    return crop
+
+
+def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], thai_suspected: bool) -> list[str]:
+    """The other models worth a try on a crop, given what `kor+eng` read there."""
+    words = first.words
+    conf = mean_conf(first)
+    out: list[str] = []
+    junk_thai = bool(words) and thai_like(words) and conf < THAI_LINE_CONF
+    if models.get("thai") and ("tha" in hints or junk_thai or (thai_suspected and conf < THAI_LINE_CONF)):
+        out.append(models["thai"])
+    if models.get("cjk") and (not words or (conf < CJK_JUNK_CONF and not junk_thai)):
+        out += list(models["cjk"])
+    if models.get("vie") and ("vie" in hints or (words and vietnamese_cues(first))):
+        out.append(models["vie"])
+    return out
+
+
+def _assemble(reads: dict[str, list[tuple[LineBox, OcrPass]]], box_of: dict[int, tuple[int, int, int, int]]
+              ) -> list[OcrPass]:
+    """One pass per model: its crops top to bottom, words moved back into the photo's coordinates (roughly:
+    the crop's offset and scale), one line id per crop."""
+    out = []
+    for langs, items in reads.items():
+        words: list[OcrWord] = []
+        for n, (box, p) in enumerate(sorted(items, key=lambda it: (it[0].top, it[0].left))):
+            x0, y0, _, _ = box_of[id(box)]
+            scale = min(1.0, GLYPH_TARGET_PX / max(1.0, box.height))
+            scale = scale if scale < 0.95 else 1.0
+            for w in p.words:
+                words.append(OcrWord(w.text, w.conf, n, x0 + round(w.left / scale), y0 + round(w.top / scale),
+                                     round(w.width / scale), round(w.height / scale)))
+        out.append(OcrPass(langs, words, region="lines"))
+    return out
+
+
+def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset[str] = frozenset(),
+                    max_crops: int = MAX_CROPS, lines: list[LineBox] | None = None) -> NameRead:
+    """Read the name candidates of `img` (preprocessed, upright), tallest first, until `settle` says the
+    evidence is decisive. `ocr` needs `read_lines(crops, langs)` and `models` (tesseract.py, FakeOCR)."""
+    found = find_lines(img) if lines is None else lines
+    candidates = name_candidates(found, max_crops)
+    models: dict[str, Any] = getattr(ocr, "models", {}) or {}
+    first_model = models.get("first") or "kor+eng"
+    reads: dict[str, list[tuple[LineBox, OcrPass]]] = {}
+    box_of: dict[int, tuple[int, int, int, int]] = {}
+    result = NameRead(info={"lines_found": len(found), "candidates": len(candidates), "crops_read": 0, "models": []})
+    thai_suspected = "tha" in hints
+    for box in candidates:
+        crop = line_crop(img, box)
+        box_of[id(box)] = box.crop_box(img.size)
+        first = ocr.read_lines([crop], first_model)[0]
+        reads.setdefault(first_model, []).append((box, first))
+        others = _models_for(first, models, hints, thai_suspected)
+        for langs in others:
+            p = ocr.read_lines([crop], langs)[0]
+            reads.setdefault(langs, []).append((box, p))
+        thai_suspected = thai_suspected or (models.get("thai") in others)
+        result.info["crops_read"] += 1
+        result.info["models"].append("+".join([first_model, *others]))
+        result.passes = _assemble(reads, box_of)
+        if settle(result.passes):
+            result.settled = True
+            break
+    return result
+
+
+def lines_text(passes: list[OcrPass]) -> str:
+    """The name lines for display: the first model's reads, plus other models' lines that hold Thai or CJK."""
+    from assistant.label.normalize import has_cjk, has_thai
+
+    if not passes:
+        return ""
+    parts = [passes[0].text]
+    for p in passes[1:]:
+        parts += [t for ln in p.lines() if (has_cjk(t := " ".join(w.text for w in ln)) or has_thai(t))]
+    return "\n".join(x for x in parts if x)
