@@ -235,9 +235,10 @@ class LabelChecker:
         name_passes, name_infos, settled = self._read_names(prepped, index, barcodes, hints, report, len(loaded))
         passes += name_passes
         if settled:  # a strong product name from the name lines: the page passes cannot change the verdict
-            infos = [dict(li.info, preprocess=pi, name_lines=ni, ocr="name lines only: a listed product's name was read")
+            infos = [dict(li.info, preprocess=pi, name_lines=ni, passes=list(ni.get("passes", [])),
+                          ocr="name lines only: a listed product's name was read")
                      for li, (_, pi), ni in zip(loaded, prepped, name_infos, strict=False)]
-            infos += [dict(li.info, preprocess=pi, ocr="skipped: settled by an earlier photo")
+            infos += [dict(li.info, preprocess=pi, passes=[], ocr="skipped: settled by an earlier photo")
                       for li, (_, pi) in list(zip(loaded, prepped, strict=True))[len(name_infos):]]
             merged_ocr.passes += name_passes
             texts.append(lines_text(name_passes))
@@ -303,6 +304,7 @@ class LabelChecker:
         for n, (prepared, _) in enumerate(prepped):
             report("ocr", 0.2 * n / count + 0.1, n + 1)
             nr = read_name_lines(self.ocr, prepared, settle, hints)
+            nr.info["passes"] = [p.langs for p in nr.passes]
             found += nr.passes
             infos.append(nr.info)
             if nr.settled:

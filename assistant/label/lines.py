@@ -136,6 +136,9 @@ def _lines_of(mask: np.ndarray, polarity: str, scale: float) -> list[LineBox]:
         # barcode bars: every stroke much taller than wide, evenly tall
         if float(np.median(main[:, 3] / np.maximum(1, main[:, 2]))) > 5 and len(main) >= 8:
             continue
+        # pieces of a band between light letters are solid, glyph strokes are not
+        if float(np.mean(main[:, 4] / np.maximum(1, main[:, 2] * main[:, 3]))) > 0.72:
+            continue
         left, right = int(c[:, 0].min()), int((c[:, 0] + c[:, 2]).max())
         top, bottom = int(main[:, 1].min()), int((main[:, 1] + main[:, 3]).max())
         if right - left < 1.2 * height:
@@ -145,12 +148,12 @@ def _lines_of(mask: np.ndarray, polarity: str, scale: float) -> list[LineBox]:
     return out
 
 
-def _iou(a: LineBox, b: LineBox) -> float:
+def _overlap(a: LineBox, b: LineBox) -> float:
+    """Intersection over the smaller box."""
     ix = max(0, min(a.right, b.right) - max(a.left, b.left))
     iy = max(0, min(a.bottom, b.bottom) - max(a.top, b.top))
-    inter = ix * iy
-    union = a.width * (a.bottom - a.top) + b.width * (b.bottom - b.top) - inter
-    return inter / max(1, union)
+    smaller = min(a.width * (a.bottom - a.top), b.width * (b.bottom - b.top))
+    return ix * iy / max(1, smaller)
 
 
 def find_lines(img: Image.Image | np.ndarray, max_side: int = 900) -> list[LineBox]:
@@ -168,6 +171,41 @@ def find_lines(img: Image.Image | np.ndarray, max_side: int = 900) -> list[LineB
     found.sort(key=lambda b: -b.glyphs)
     kept: list[LineBox] = []
     for b in found:
-        if all(_iou(b, k) < 0.4 or b.polarity == k.polarity for k in kept):
+        if all(_overlap(b, k) < 0.5 or b.polarity == k.polarity for k in kept):
             kept.append(b)
     return sorted(kept, key=lambda b: (-b.height, b.top))
+
+
+def clean_line(crop: Image.Image, box: LineBox, offset: tuple[int, int]) -> Image.Image:
+    """The line as black glyphs on white. Strokes are separated from their background by a morphological
+    top-hat (light text) or black-hat (dark text) with a kernel about half the glyph height — wider than a
+    stroke, narrower than a band's gradient or a specular stripe — then thresholded (Otsu inside the line's
+    own box); what cannot be a glyph is removed (regions much taller than the line, blobs cut by the crop's
+    edge). Band edges, gradients and glare then no longer reach Tesseract's binarisation, which a
+    single-line read is sensitive to."""
+    import cv2
+
+    g = np.asarray(crop.convert("L"))
+    k = max(7, round(0.45 * box.height)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    hat = cv2.morphologyEx(g, cv2.MORPH_TOPHAT if box.polarity == "light" else cv2.MORPH_BLACKHAT, kernel)
+    x0, y0 = max(0, box.left - offset[0]), max(0, box.top - offset[1])
+    inner = hat[y0:y0 + max(1, box.bottom - box.top), x0:x0 + max(1, box.width)]
+    if inner.size < 16:
+        return crop.convert("L")
+    t, _ = cv2.threshold(inner, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = hat > max(float(t), 12.0)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    h, w = g.shape
+    bad = np.zeros(n, dtype=bool)
+    for i in range(1, n):
+        x, y, cw, ch, area = stats[i]
+        tall = ch > 1.9 * box.height
+        edge = (x == 0 or y == 0 or x + cw >= w or y + ch >= h) and area > 0.5 * box.height ** 2
+        bad[i] = tall or edge
+    keep = ink & ~bad[labels]
+    share = float(keep[y0:y0 + max(1, box.bottom - box.top), x0:x0 + max(1, box.width)].mean())
+    if not 0.03 <= share <= 0.5:  # dense glyphs (bold Han) or a failed separation: the grey pixels instead
+        grey = crop.convert("L")
+        return Image.fromarray(255 - g) if box.polarity == "light" else grey
+    return Image.fromarray(np.where(keep, 0, 255).astype(np.uint8))

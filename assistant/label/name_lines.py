@@ -29,8 +29,9 @@ from typing import Any
 
 from PIL import Image, ImageOps
 
-from assistant.label.lines import LineBox, find_lines
-from assistant.label.ocr import OcrPass, OcrWord, mean_conf
+from assistant.label.lines import LineBox, clean_line, find_lines
+from assistant.label.normalize import LATIN_FOLD
+from assistant.label.ocr import OcrPass, OcrWord, join_words, mean_conf
 from assistant.label.tesseract import THAI_LINE_CONF, thai_like, vietnamese_cues
 
 MAX_CROPS = 4  # name lines read per photo at most
@@ -61,11 +62,14 @@ def name_candidates(lines: list[LineBox], max_crops: int = MAX_CROPS) -> list[Li
     return [b for b in lines if b.height >= TALL_SHARE * top and b.height >= ABOVE_BODY * body][:max_crops]
 
 
-def line_crop(img: Image.Image, box: LineBox) -> Image.Image:
-    """Grey crop of one line, dark text on light (a light-on-dark line is inverted), scaled to a glyph height
-    Tesseract reads well."""
-    crop = img.convert("L").crop(box.crop_box(img.size))
-    if box.polarity == "light":
+def line_crop(img: Image.Image, box: LineBox, clean: bool = True) -> Image.Image:
+    """Crop of one line, dark text on light, scaled to a glyph height Tesseract reads well: thresholded in the
+    line's own polarity (lines.clean_line), or (clean=False) the grey pixels, inverted for a light line."""
+    x0, y0, x1, y1 = box.crop_box(img.size)
+    crop = img.convert("L").crop((x0, y0, x1, y1))
+    if clean:
+        crop = clean_line(crop, box, (x0, y0))
+    elif box.polarity == "light":
         crop = ImageOps.invert(crop)
     scale = min(1.0, GLYPH_TARGET_PX / max(1.0, box.height))
     if scale < 0.95:
@@ -84,7 +88,8 @@ def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], t
         out.append(models["thai"])
     if models.get("cjk") and (not words or (conf < CJK_JUNK_CONF and not junk_thai)):
         out += list(models["cjk"])
-    if models.get("vie") and ("vie" in hints or (words and vietnamese_cues(first))):
+    accented = any(ord(c) in LATIN_FOLD for w in words for c in w.text)  # "Vién Giam Can": one is enough on a name
+    if models.get("vie") and ("vie" in hints or accented or (words and vietnamese_cues(first))):
         out.append(models["vie"])
     return out
 
@@ -144,7 +149,9 @@ def lines_text(passes: list[OcrPass]) -> str:
 
     if not passes:
         return ""
-    parts = [passes[0].text]
-    for p in passes[1:]:
-        parts += [t for ln in p.lines() if (has_cjk(t := " ".join(w.text for w in ln)) or has_thai(t))]
+    base = next((p for p in passes if p.langs == "vie"), passes[0])  # vie keeps the diacritics as printed
+    parts = [base.text]
+    for p in passes:
+        if p is not base:
+            parts += [t for ln in p.lines() if (has_cjk(t := join_words(ln)) or has_thai(t))]
     return "\n".join(x for x in parts if x)
