@@ -33,6 +33,8 @@ from assistant.label.substances import SUBSTANCE_ALIASES
 
 NAME_STRONG = 90.0  # product name score for a hazard (with enough length / manufacturer / line coverage)
 NAME_REVIEW = 82.0  # below this a name similarity is not reported
+NAME_WITH_MAKER = 82.0  # a name this similar is strong when the listed manufacturer is read too ...
+MAKER_VOUCHES = 85.0  # ... this well
 LINE_COVERAGE = 0.6  # matched name must be most of its OCR line(s) to count as strong
 POOLED_MFR_MIN_LEN = 6  # a manufacturer found in the pooled text of other passes must be at least this long
 INGREDIENT_CONF = 60.0  # mean OCR word confidence for an ingredient read to be "good"
@@ -280,17 +282,29 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
     out = []
     for key, score, i in process.extract(stream.text, index.name_keys, scorer=fuzz.partial_ratio,
                                          score_cutoff=75, limit=20):
-        if len(key) > len(stream.text) or score < min(NAME_REVIEW, strong_name_score(key)):
+        if len(key) > len(stream.text):
+            # a name-line read that lost its last letter ("สลิมมีพลั"): whole-string similarity, not the
+            # partial one (which scores any piece of the name 100)
+            if len(key) - len(stream.text) > 1 or not long_name(key):
+                continue
+            score = fuzz.ratio(key, stream.text)
+        if score < min(NAME_REVIEW, strong_name_score(key)):
             continue
         _, row, display = index.names[i]
-        al = fuzz.partial_ratio_alignment(key, stream.text)
-        if al is None:
-            continue
-        words = stream.words_at(al.dest_start, al.dest_end)
+        if len(key) > len(stream.text):
+            words = list(stream.words)
+        else:
+            al = fuzz.partial_ratio_alignment(key, stream.text)
+            if al is None:
+                continue
+            words = stream.words_at(al.dest_start, al.dest_end)
         mfr = compact(str(row.get("manufacturer") or ""))
         mfr_score = manufacturer_score(mfr, stream, pooled)
         coverage = _line_coverage(stream, words, len(key))
         strong = score >= strong_name_score(key) and (mfr_score >= 85 or (long_name(key) and coverage >= LINE_COVERAGE))
+        # the listed maker read on the label (this photo or another of the group) vouches for a name read with a
+        # couple of OCR slips (a Thai name with one letter and one vowel sign misread scores 83)
+        strong = strong or (score >= NAME_WITH_MAKER and mfr_score >= MAKER_VOUCHES and long_name(key))
         read = " ".join(w.text for w in words)
         ev = f"제품명 '{display}' ≈ 판독 '{read}' (유사도 {score:.0f}"
         ev += f", 제조사 '{row.get('manufacturer')}' 일치)" if mfr_score >= 85 else ")"

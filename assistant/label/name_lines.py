@@ -38,7 +38,8 @@ MAX_CROPS = 4  # name lines read per photo at most
 TALL_SHARE = 0.6  # a candidate is at least this share of the tallest line's glyph height
 ABOVE_BODY = 1.2  # ... and this many times the median line (a name stands out from the body text)
 GLYPH_TARGET_PX = 56  # crops with taller glyphs are scaled down to this (Tesseract gains nothing from more)
-CJK_JUNK_CONF = 60.0  # below this mean confidence a non-Thai-like kor+eng read goes to chi_sim and jpn
+CJK_JUNK_CONF = 60.0  # below this mean confidence a kor+eng read is junk: chi_sim, jpn and tha try the crop
+CONFIDENT_LINE = 80.0  # a model reading the crop this well ends the tries on it
 
 Settle = Callable[[list[OcrPass]], bool]
 
@@ -79,19 +80,27 @@ def line_crop(img: Image.Image, box: LineBox, clean: bool = True) -> Image.Image
 
 
 def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], thai_suspected: bool) -> list[str]:
-    """The other models worth a try on a crop, given what `kor+eng` read there."""
+    """The other models worth a try on a crop, in the order to try them, given what `kor+eng` read there."""
     words = first.words
     conf = mean_conf(first)
+    thai = models.get("thai")
+    cjk = list(models.get("cjk") or [])
     out: list[str] = []
+    junk = not words or conf < CJK_JUNK_CONF
     junk_thai = bool(words) and thai_like(words) and conf < THAI_LINE_CONF
-    if models.get("thai") and ("tha" in hints or junk_thai or (thai_suspected and conf < THAI_LINE_CONF)):
-        out.append(models["thai"])
-    if models.get("cjk") and (not words or (conf < CJK_JUNK_CONF and not junk_thai)):
-        out += list(models["cjk"])
+    if thai and ("tha" in hints or junk_thai or (thai_suspected and conf < THAI_LINE_CONF)):
+        out.append(thai)
+    if junk:  # Han, kana, or Thai that did not look Thai-like to kor+eng ("AANH wa")
+        out += [m for m in (*cjk, thai) if m and m not in out]
     accented = any(ord(c) in LATIN_FOLD for w in words for c in w.text)  # "Vién Giam Can": one is enough on a name
     if models.get("vie") and ("vie" in hints or accented or (words and vietnamese_cues(first))):
         out.append(models["vie"])
     return out
+
+
+def confident(p: OcrPass) -> bool:
+    """A single-line read clear enough that the remaining models need not try the crop."""
+    return sum(len(w.text) for w in p.words) >= 3 and mean_conf(p) >= CONFIDENT_LINE
 
 
 def _assemble(reads: dict[str, list[tuple[LineBox, OcrPass]]], box_of: dict[int, tuple[int, int, int, int]]
@@ -130,9 +139,14 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
         first = ocr.read_lines([crop], first_model)[0]
         reads.setdefault(first_model, []).append((box, first))
         others = _models_for(first, models, hints, thai_suspected)
+        tried = []
         for langs in others:
             p = ocr.read_lines([crop], langs)[0]
             reads.setdefault(langs, []).append((box, p))
+            tried.append(langs)
+            if confident(p):
+                break
+        others = tried
         thai_suspected = thai_suspected or (models.get("thai") in others)
         result.info["crops_read"] += 1
         result.info["models"].append("+".join([first_model, *others]))
