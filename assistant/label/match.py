@@ -283,9 +283,11 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
     for key, score, i in process.extract(stream.text, index.name_keys, scorer=fuzz.partial_ratio,
                                          score_cutoff=75, limit=20):
         if len(key) > len(stream.text):
-            # a name-line read that lost its last letter ("สลิมมีพลั"): whole-string similarity, not the
-            # partial one (which scores any piece of the name 100)
-            if len(key) - len(stream.text) > 1 or not long_name(key):
+            # a name-line read that lost its first or last letter at the crop's edge ("สลิมมีพลั"): whole-string
+            # similarity, not the partial one (which scores any piece of the name 100); only an exact rest of
+            # the name counts ("Black Maca Energy" is one letter shorter than "Black Mamba Energy" too)
+            if len(key) - len(stream.text) > 1 or not long_name(key) or \
+                    not (key.startswith(stream.text) or key.endswith(stream.text)):
                 continue
             score = fuzz.ratio(key, stream.text)
         if score < min(NAME_REVIEW, strong_name_score(key)):
