@@ -140,7 +140,8 @@ def _lines_of(mask: np.ndarray, polarity: str, scale: float) -> list[LineBox]:
         if float(np.mean(main[:, 4] / np.maximum(1, main[:, 2] * main[:, 3]))) > 0.72:
             continue
         left, right = int(c[:, 0].min()), int((c[:, 0] + c[:, 2]).max())
-        top, bottom = int(main[:, 1].min()), int((main[:, 1] + main[:, 3]).max())
+        # rows of every component: Hangul jamo and Thai marks sit above and below the tallest components
+        top, bottom = int(c[:, 1].min()), int((c[:, 1] + c[:, 3]).max())
         if right - left < 1.2 * height:
             continue
         out.append(LineBox(round(left / scale), round(top / scale), round(right / scale), round(bottom / scale),
@@ -198,10 +199,11 @@ def clean_line(crop: Image.Image, box: LineBox, offset: tuple[int, int]) -> Imag
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     h, w = g.shape
     bad = np.zeros(n, dtype=bool)
+    rows = max(box.height, box.bottom - box.top)
     for i in range(1, n):
         x, y, cw, ch, area = stats[i]
-        tall = ch > 1.9 * box.height
-        edge = (x == 0 or y == 0 or x + cw >= w or y + ch >= h) and area > 0.5 * box.height ** 2
+        tall = ch > 1.5 * rows
+        edge = (x == 0 or y == 0 or x + cw >= w or y + ch >= h) and area > 0.5 * rows ** 2
         bad[i] = tall or edge
     keep = ink & ~bad[labels]
     share = float(keep[y0:y0 + max(1, box.bottom - box.top), x0:x0 + max(1, box.width)].mean())
