@@ -40,6 +40,7 @@ ABOVE_BODY = 1.2  # ... and this many times the median line (a name stands out f
 GLYPH_TARGET_PX = 56  # crops with taller glyphs are scaled down to this (Tesseract gains nothing from more)
 CJK_JUNK_CONF = 60.0  # below this mean confidence a kor+eng read is junk: chi_sim, jpn and tha try the crop
 CONFIDENT_LINE = 80.0  # a model reading the crop this well ends the tries on it
+CONFIDENT_CJK_LINE = 65.0  # ... chi_sim / jpn
 
 Settle = Callable[[list[OcrPass]], bool]
 
@@ -99,8 +100,14 @@ def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], t
 
 
 def confident(p: OcrPass) -> bool:
-    """A single-line read clear enough that the remaining models need not try the crop."""
-    return sum(len(w.text) for w in p.words) >= 3 and mean_conf(p) >= CONFIDENT_LINE
+    """A single-line read clear enough that the remaining models need not try the crop (chi_sim and jpn
+    confidences run lower for the same quality; their read must hold Han or kana)."""
+    from assistant.label.normalize import has_cjk
+
+    text = "".join(w.text for w in p.words)
+    if p.langs in ("chi_sim", "chi_tra", "jpn"):
+        return sum(1 for c in text if has_cjk(c)) >= 2 and mean_conf(p) >= CONFIDENT_CJK_LINE
+    return len(text) >= 3 and mean_conf(p) >= CONFIDENT_LINE
 
 
 def _assemble(reads: dict[str, list[tuple[LineBox, OcrPass]]], box_of: dict[int, tuple[int, int, int, int]]
