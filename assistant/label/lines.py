@@ -33,6 +33,7 @@ from PIL import Image
 MIN_GLYPH_PX = 6  # glyph height in the analysed image below which a component is noise
 MIN_GLYPHS = 2  # components in a line
 CONTRAST = 28.0  # grey levels between ink and its local background
+MERGE_GAP = 2.5  # pieces of a row closer than this many glyph heights are one line
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _lines_of(mask: np.ndarray, polarity: str, scale: float) -> list[LineBox]:
         if float(np.median(main[:, 3] / np.maximum(1, main[:, 2]))) > 5 and len(main) >= 8:
             continue
         # pieces of a band between light letters are solid, glyph strokes are not
-        if float(np.mean(main[:, 4] / np.maximum(1, main[:, 2] * main[:, 3]))) > 0.72:
+        if float(np.mean(main[:, 4] / np.maximum(1, main[:, 2] * main[:, 3]))) > 0.8:
             continue
         left, right = int(c[:, 0].min()), int((c[:, 0] + c[:, 2]).max())
         # rows of every component: Hangul jamo and Thai marks sit above and below the tallest components
@@ -146,6 +147,24 @@ def _lines_of(mask: np.ndarray, polarity: str, scale: float) -> list[LineBox]:
             continue
         out.append(LineBox(round(left / scale), round(top / scale), round(right / scale), round(bottom / scale),
                            height / scale, polarity, len(ids)))
+    return out
+
+
+def _merge_pieces(lines: list[LineBox]) -> list[LineBox]:
+    """Pieces of one row split by a specular stripe or a wide letter gap: same polarity, same glyph height,
+    same rows, less than MERGE_GAP glyph heights apart."""
+    out: list[LineBox] = []
+    for b in sorted(lines, key=lambda b: b.left):
+        for i, a in enumerate(out):
+            same = a.polarity == b.polarity and 0.75 <= b.height / max(1e-6, a.height) <= 1.33
+            rows = min(a.bottom, b.bottom) - max(a.top, b.top)
+            gap = b.left - a.right
+            if same and rows >= 0.6 * min(a.bottom - a.top, b.bottom - b.top) and -a.height < gap < MERGE_GAP * a.height:
+                out[i] = LineBox(a.left, min(a.top, b.top), max(a.right, b.right), max(a.bottom, b.bottom),
+                                 max(a.height, b.height), a.polarity, a.glyphs + b.glyphs)
+                break
+        else:
+            out.append(b)
     return out
 
 
@@ -167,7 +186,7 @@ def find_lines(img: Image.Image | np.ndarray, max_side: int = 900) -> list[LineB
     small = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA) \
         if scale < 1 else gray
     dark, light = _ink_masks(small)
-    found = _lines_of(dark, "dark", scale) + _lines_of(light, "light", scale)
+    found = _merge_pieces(_lines_of(dark, "dark", scale)) + _merge_pieces(_lines_of(light, "light", scale))
     # the same row seen in both polarities (counters and gaps of bold letters): keep the one with more glyphs
     found.sort(key=lambda b: -b.glyphs)
     kept: list[LineBox] = []
