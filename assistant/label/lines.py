@@ -83,7 +83,7 @@ def _components(mask: np.ndarray) -> np.ndarray:
         return np.zeros((0, 5), dtype=np.int32)
     s = stats[1:]
     h_img, w_img = mask.shape
-    x, y, w, h, area = s[:, 0], s[:, 1], s[:, 2], s[:, 3], s[:, 4]
+    w, h, area = s[:, 2], s[:, 3], s[:, 4]
     fill = area / np.maximum(1, w * h)
     keep = (h >= MIN_GLYPH_PX) & (h <= h_img / 4) & (w <= w_img / 3) & (area >= 12)
     keep &= ~((fill > 0.9) & (w > 2 * h) & (h > 2 * MIN_GLYPH_PX))  # filled bars and boxes, not glyphs

@@ -208,7 +208,7 @@ class FakeOCR:
         self.line_reads = list(line_reads or [])
         self.line_calls: list[str] = []  # the model asked for, per crop read
 
-    models = {"first": "fake", "cjk": [], "thai": None, "vie": None}
+    models: dict[str, Any] = {"first": "fake", "cjk": [], "thai": None, "vie": None}
 
     def read(self, img: Image.Image, hints: frozenset[str] = frozenset()) -> OcrResult:
         self.calls += 1
