@@ -233,6 +233,8 @@ class LabelChecker:
         prepared_images: list[tuple[Image.Image, OcrResult]] = []
         prepped = [preprocess(li.image, self.preprocess_options) for li in loaded]
         name_passes, name_infos, settled = self._read_names(prepped, index, barcodes, hints, report, len(loaded))
+        # a Thai or Vietnamese name line read clearly: the page passes look for that script too
+        hints = hints | {s for ni in name_infos for s in ni.get("scripts", [])}
         passes += name_passes
         if settled:  # a strong product name from the name lines: the page passes cannot change the verdict
             infos = [dict(li.info, preprocess=pi, name_lines=ni, passes=list(ni.get("passes", [])),
@@ -305,6 +307,7 @@ class LabelChecker:
             report("ocr", 0.2 * n / count + 0.1, n + 1)
             nr = read_name_lines(self.ocr, prepared, settle, hints)
             nr.info["passes"] = [p.langs for p in nr.passes]
+            nr.info["scripts"] = sorted(nr.scripts)
             found += nr.passes
             infos.append(nr.info)
             if nr.settled:

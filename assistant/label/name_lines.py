@@ -50,6 +50,7 @@ class NameRead:
     passes: list[OcrPass] = field(default_factory=list)  # one per model, region "lines"
     settled: bool = False
     info: dict[str, Any] = field(default_factory=dict)
+    scripts: set[str] = field(default_factory=set)  # "tha" / "vie" when that model read a name line clearly
 
 
 def name_candidates(lines: list[LineBox], max_crops: int = MAX_CROPS) -> list[LineBox]:
@@ -152,9 +153,11 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
             reads.setdefault(langs, []).append((box, p))
             tried.append(langs)
             if confident(p):
+                if langs in ("tha", "vie"):  # the label's script: later crops and the page passes use it
+                    result.scripts.add(langs)
                 break
         others = tried
-        thai_suspected = thai_suspected or (models.get("thai") in others)
+        thai_suspected = thai_suspected or "tha" in result.scripts
         result.info["crops_read"] += 1
         result.info["models"].append("+".join([first_model, *others]))
         result.passes = _assemble(reads, box_of)
