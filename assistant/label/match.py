@@ -303,7 +303,10 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
         mfr = compact(str(row.get("manufacturer") or ""))
         mfr_score = manufacturer_score(mfr, stream, pooled)
         coverage = _line_coverage(stream, words, len(key))
-        strong = score >= strong_name_score(key) and (mfr_score >= 85 or (long_name(key) and coverage >= LINE_COVERAGE))
+        # a read one letter off a short name is strong only when the listed maker is read too: alone it cannot tell
+        # an OCR slip from a near-miss product named one character apart (スリムティー / スリムティ一)
+        strong = (score >= NAME_STRONG and long_name(key) and coverage >= LINE_COVERAGE) or \
+            (score >= strong_name_score(key) and mfr_score >= 85)
         # the listed maker read on the label (this photo or another of the group) vouches for a name read with a
         # couple of OCR slips (a Thai name with one letter and one vowel sign misread scores 83)
         strong = strong or (score >= NAME_WITH_MAKER and mfr_score >= MAKER_VOUCHES and long_name(key))
