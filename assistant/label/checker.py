@@ -33,6 +33,7 @@ from assistant.label.cache import VerdictCache
 from assistant.label.image import ImageLimits, LoadedImage, load_image
 from assistant.label.legal import LegalBasis
 from assistant.label.match import Match, NameIndex, match_all
+from assistant.label.name_lines import lines_text, read_name_lines
 from assistant.label.ocr import OCREngine, OcrPass, OcrResult, good_read, join_words
 from assistant.label.parse import ParsedLabel, parse
 from assistant.label.preprocess import PreprocessOptions, preprocess, retry_images, shrink
@@ -124,9 +125,10 @@ class LabelChecker:
     def __init__(self, lists: ListSnapshot | Any, ocr: OCREngine, legal: LegalBasis | None = None,
                  limits: ImageLimits | None = None, preprocess_options: PreprocessOptions | None = None,
                  ocr_after_barcode_hit: bool = False, cache: VerdictCache | None = None,
-                 queue: CheckQueue | None = None):
+                 queue: CheckQueue | None = None, read_names: bool = True):
         """lists: a ListSnapshot, or an Index (re-read whenever its generation moves).
-        cache: verdicts by photo hash (default: off); queue: OCR admission (default: one slot per core)."""
+        cache: verdicts by photo hash (default: off); queue: OCR admission (default: one slot per core).
+        read_names: read the tallest lines first (name_lines.py) when the engine can read single lines."""
         self.lists = lists
         self.ocr = ocr
         self.legal = legal or LegalBasis(None)
@@ -136,6 +138,7 @@ class LabelChecker:
         self.cache = cache if cache is not None else VerdictCache(0)
         self.queue = queue if queue is not None else CheckQueue(getattr(ocr, "slots", None) or usable_cores())
         self._index_cache: tuple[int, ListSnapshot, NameIndex] | None = None
+        self.read_names = read_names
 
     def name_index(self) -> tuple[ListSnapshot, NameIndex]:
         """The NameIndex for the current lists, rebuilt only when the Index generation changes."""
@@ -228,10 +231,27 @@ class LabelChecker:
         infos: list[dict] = []
         merged_ocr = OcrResult()
         prepared_images: list[tuple[Image.Image, OcrResult]] = []
+        prepped = [preprocess(li.image, self.preprocess_options) for li in loaded]
+        name_passes, name_infos, settled = self._read_names(prepped, index, barcodes, hints, report, len(loaded))
+        # a Thai or Vietnamese name line read clearly: the page passes look for that script too
+        hints = hints | {s for ni in name_infos for s in ni.get("scripts", [])}
+        passes += name_passes
+        if settled:  # a strong product name from the name lines: the page passes cannot change the verdict
+            infos = [dict(li.info, preprocess=pi, name_lines=ni, passes=list(ni.get("passes", [])),
+                          ocr="name lines only: a listed product's name was read")
+                     for li, (_, pi), ni in zip(loaded, prepped, name_infos, strict=False)]
+            infos += [dict(li.info, preprocess=pi, passes=[], ocr="skipped: settled by an earlier photo")
+                      for li, (_, pi) in list(zip(loaded, prepped, strict=True))[len(name_infos):]]
+            merged_ocr.passes += name_passes
+            texts.append(lines_text(name_passes))
+            return self._result(loaded, snap, match_all(index, passes, barcodes), barcodes, merged_ocr, texts, infos,
+                                "ocr", t0)
         for n, li in enumerate(loaded):
             report("ocr", 0.2 + 0.4 * n / len(loaded), n + 1)
             info = dict(li.info)
-            prepared, pinfo = preprocess(li.image, self.preprocess_options)
+            if n < len(name_infos):
+                info["name_lines"] = name_infos[n]
+            prepared, pinfo = prepped[n]
             result = self.ocr.read(prepared, hints=hints)
             prepared, pinfo, result = self._upright(li, prepared, pinfo, result, info, hints)
             prepared_images.append((prepared, result))
@@ -265,7 +285,34 @@ class LabelChecker:
                 info["retry"] = kinds[best][0] if best >= 0 else "none"
             barcodes = barcodes + self._printed_barcodes(passes, barcodes)
             matches = match_all(index, passes, barcodes)
+        if name_passes:  # after the page passes: the parsed name candidates come from the first page pass
+            merged_ocr.passes += name_passes
+            texts.append(lines_text(name_passes))
         return self._result(loaded, snap, matches, barcodes, merged_ocr, texts, infos, "ocr", t0)
+
+    def _read_names(self, prepped: list[tuple[Image.Image, dict]], index: NameIndex, barcodes: list[Barcode],
+                    hints: frozenset[str], report: Progress, count: int) -> tuple[list[OcrPass], list[dict], bool]:
+        """The name lines of each photo (name_lines.py), until a strong product name settles the check; the
+        evidence is pooled over the photos of the group (a name on the front, its manufacturer on the back)."""
+        if not self.read_names or not hasattr(self.ocr, "read_lines"):
+            return [], [], False
+        found: list[OcrPass] = []
+        infos: list[dict] = []
+
+        def settle(new: list[OcrPass]) -> bool:
+            return any(m.kind == "product" and m.via == "name" and m.strength == "strong"
+                       for m in match_all(index, found + new, barcodes))
+
+        for n, (prepared, _) in enumerate(prepped):
+            report("ocr", 0.2 * n / count + 0.1, n + 1)
+            nr = read_name_lines(self.ocr, prepared, settle, hints)
+            nr.info["passes"] = [p.langs for p in nr.passes]
+            nr.info["scripts"] = sorted(nr.scripts)
+            found += nr.passes
+            infos.append(nr.info)
+            if nr.settled:
+                return found, infos, True
+        return found, infos, False
 
     @staticmethod
     def _printed_barcodes(passes: list[OcrPass], known: list[Barcode]) -> list[Barcode]:

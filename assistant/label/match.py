@@ -33,7 +33,10 @@ from assistant.label.substances import SUBSTANCE_ALIASES
 
 NAME_STRONG = 90.0  # product name score for a hazard (with enough length / manufacturer / line coverage)
 NAME_REVIEW = 82.0  # below this a name similarity is not reported
+NAME_WITH_MAKER = 82.0  # a name this similar is strong when the listed manufacturer is read too ...
+MAKER_VOUCHES = 85.0  # ... this well
 LINE_COVERAGE = 0.6  # matched name must be most of its OCR line(s) to count as strong
+POOLED_MFR_MIN_LEN = 8  # a manufacturer found in the pooled text of other passes must be at least this long
 INGREDIENT_CONF = 60.0  # mean OCR word confidence for an ingredient read to be "good"
 INGREDIENT_CONF_EXACT = 40.0  # ... when the read is an exact, long name
 _MIN_LEN = {"latin": 3, "hangul": 2, "han": 2, "kana": 3, "thai": 4, "mixed": 3}
@@ -263,24 +266,50 @@ def long_name(key: str) -> bool:
     return len(key) >= (8 if script in ("latin", "mixed") else 6 if script == "thai" else 4)
 
 
-def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None = None) -> list[Match]:
-    """Fuzzy product names (+ manufacturer) in one OCR pass."""
+def manufacturer_score(mfr: str, stream: Stream, pooled: str = "") -> float:
+    """How well a listed manufacturer (compact) was read: in this pass, or anywhere in `pooled` (the compact
+    text of every pass of every photo of the product: the back photo names the maker of the front's name)."""
+    score = fuzz.partial_ratio(mfr, stream.text) if 4 <= len(mfr) <= len(stream.text) else 0.0
+    if pooled and len(mfr) >= POOLED_MFR_MIN_LEN and len(mfr) <= len(pooled):
+        score = max(score, fuzz.partial_ratio(mfr, pooled))
+    return score
+
+
+def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None = None, pooled: str = "") -> list[Match]:
+    """Fuzzy product names (+ manufacturer, also from `pooled` text of the other passes) in one OCR pass."""
     if not stream.text or not index.names:
         return []
     out = []
     for key, score, i in process.extract(stream.text, index.name_keys, scorer=fuzz.partial_ratio,
                                          score_cutoff=75, limit=20):
-        if len(key) > len(stream.text) or score < min(NAME_REVIEW, strong_name_score(key)):
+        if len(key) > len(stream.text):
+            # a name-line read that lost its first or last letter at the crop's edge ("สลิมมีพลั"): whole-string
+            # similarity, not the partial one (which scores any piece of the name 100); only an exact rest of
+            # the name counts ("Black Maca Energy" is one letter shorter than "Black Mamba Energy" too)
+            if len(key) - len(stream.text) > 1 or not long_name(key) or \
+                    not (key.startswith(stream.text) or key.endswith(stream.text)):
+                continue
+            score = fuzz.ratio(key, stream.text)
+        if score < min(NAME_REVIEW, strong_name_score(key)):
             continue
         _, row, display = index.names[i]
-        al = fuzz.partial_ratio_alignment(key, stream.text)
-        if al is None:
-            continue
-        words = stream.words_at(al.dest_start, al.dest_end)
+        if len(key) > len(stream.text):
+            words = list(stream.words)
+        else:
+            al = fuzz.partial_ratio_alignment(key, stream.text)
+            if al is None:
+                continue
+            words = stream.words_at(al.dest_start, al.dest_end)
         mfr = compact(str(row.get("manufacturer") or ""))
-        mfr_score = fuzz.partial_ratio(mfr, stream.text) if len(mfr) >= 4 and len(mfr) <= len(stream.text) else 0.0
+        mfr_score = manufacturer_score(mfr, stream, pooled)
         coverage = _line_coverage(stream, words, len(key))
-        strong = score >= strong_name_score(key) and (mfr_score >= 85 or (long_name(key) and coverage >= LINE_COVERAGE))
+        # a read one letter off a short name is strong only when the listed maker is read too: alone it cannot tell
+        # an OCR slip from a near-miss product named one character apart (スリムティー / スリムティ一)
+        strong = (score >= NAME_STRONG and long_name(key) and coverage >= LINE_COVERAGE) or \
+            (score >= strong_name_score(key) and mfr_score >= 85)
+        # the listed maker read on the label (this photo or another of the group) vouches for a name read with a
+        # couple of OCR slips (a Thai name with one letter and one vowel sign misread scores 83)
+        strong = strong or (score >= NAME_WITH_MAKER and mfr_score >= MAKER_VOUCHES and long_name(key))
         read = " ".join(w.text for w in words)
         ev = f"제품명 '{display}' ≈ 판독 '{read}' (유사도 {score:.0f}"
         ev += f", 제조사 '{row.get('manufacturer')}' 일치)" if mfr_score >= 85 else ")"
@@ -378,9 +407,10 @@ def _ingredient_match(term: Term, score: float, words: list[OcrWord]) -> Match:
 def match_all(index: NameIndex, passes: list[OcrPass], barcodes: list[Barcode]) -> list[Match]:
     """All matches, best per list entry, products first then ingredients, strongest first."""
     matches = match_barcodes(index, barcodes)
-    for p in passes:
-        stream = Stream.build(p.words)
-        matches += match_names(index, stream)
+    streams = [Stream.build(p.words) for p in passes]
+    pooled = " ".join(s.text for s in streams if s.text) if len(streams) > 1 else ""
+    for stream in streams:
+        matches += match_names(index, stream, pooled=pooled)
         matches += match_ingredients(index, stream)
     best: dict[tuple, Match] = {}
     rank = {"barcode": 0, "name": 1, "ingredient": 2}

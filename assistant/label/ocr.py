@@ -60,6 +60,7 @@ class OcrPass:
     langs: str
     words: list[OcrWord] = field(default_factory=list)
     region: str = "page"  # "page" (whole image) | "rows" (a crop of the rows the first pass could not read)
+    # | "line" (one crop read as a single line) | "lines" (the name lines of a photo, name_lines.py)
 
     def lines(self) -> list[list[OcrWord]]:
         out: dict[int, list[OcrWord]] = {}
@@ -147,6 +148,15 @@ class OCREngine(Protocol):
     def read(self, img: Image.Image, hints: frozenset[str] = frozenset()) -> OcrResult: ...
 
 
+class LineReader(Protocol):
+    """What the name reader (name_lines.py) needs besides `read`: single-line reads of crops with one model
+    set, and which models there are ({"first": "kor+eng", "cjk": [...], "thai": "tha" | None, "vie": ...})."""
+
+    models: dict[str, Any]
+
+    def read_lines(self, crops: list[Image.Image], langs: str) -> list[OcrPass]: ...
+
+
 def parse_tsv(tsv: str) -> list[OcrWord]:
     """Tesseract TSV (level 5 rows are words; the first line is the header) -> words with confidences."""
     words: list[OcrWord] = []
@@ -186,17 +196,33 @@ def split_passes(languages: list[str]) -> list[str]:
 
 
 class FakeOCR:
-    """Test double: returns fixed words (one pass) whatever the image."""
+    """Test double: returns fixed words (one pass) whatever the image.
 
-    def __init__(self, lines: list[str], conf: float = 90.0):
+    `line_reads`: what `read_lines` returns for the successive crops it is given (one text per crop, then
+    nothing); without it `read_lines` reads nothing, so the checker goes on to `read`."""
+
+    def __init__(self, lines: list[str], conf: float = 90.0, line_reads: list[str] | None = None):
         self.lines = lines
         self.conf = conf
         self.calls = 0
+        self.line_reads = list(line_reads or [])
+        self.line_calls: list[str] = []  # the model asked for, per crop read
+
+    models: dict[str, Any] = {"first": "fake", "cjk": [], "thai": None, "vie": None}
 
     def read(self, img: Image.Image, hints: frozenset[str] = frozenset()) -> OcrResult:
         self.calls += 1
         words = [OcrWord(t, self.conf, i) for i, line in enumerate(self.lines) for t in line.split()]
         return OcrResult([OcrPass("fake", words)])
+
+    def read_lines(self, crops: list[Image.Image], langs: str) -> list[OcrPass]:
+        out = []
+        for _ in crops:
+            n = len(self.line_calls)
+            self.line_calls.append(langs)
+            text = self.line_reads[n] if n < len(self.line_reads) else ""
+            out.append(OcrPass(langs, [OcrWord(t, self.conf, 0) for t in text.split()], region="line"))
+        return out
 
 
 def __getattr__(name: str) -> Any:

@@ -38,6 +38,7 @@ VIETNAMESE_WORDS = ("thanh phan", "san xuat", "cong ty", "tnhh", "viet nam", "hu
                     "khoi luong", "xuat xu", "thuc pham", "chuc nang", "vien nang", "nha phan phoi", "han dung")
 CJK_MODELS = ("chi_sim", "chi_tra", "jpn")
 THAI_PREFIX, VIETNAM_PREFIX = "885", "893"  # GS1 country prefixes
+LINE_PSM = 7  # Tesseract page segmentation mode: treat the image as a single text line
 
 
 def usable_cores() -> int:
@@ -135,7 +136,7 @@ class TesseractEngine:
                 pass
 
     # --- one Tesseract run --------------------------------------------------------------------------
-    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None) -> OcrPass:
+    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None) -> OcrPass:
         raise NotImplementedError
 
     def orientation(self, img: Image.Image) -> tuple[int, float]:
@@ -150,6 +151,22 @@ class TesseractEngine:
 
     def _submit(self, img: Image.Image, langs: str, handle: Handle | None = None) -> Future:
         return self._pool.submit(self._run, img, langs, handle)
+
+    def read_lines(self, crops: list[Image.Image], langs: str) -> list[OcrPass]:
+        """Each crop read as one text line (Tesseract's single-line mode, psm 7) with `langs`, one pass per
+        crop (region "line"), in order. Cheap on a name-sized crop; one core slot per crop."""
+        out = []
+        for crop in crops:
+            with self._slots:
+                p = self._recognize(crop, langs, None, psm=LINE_PSM)
+            p.region = "line"
+            out.append(p)
+        return out
+
+    @property
+    def models(self) -> dict[str, object]:
+        """The follow-up models this engine has: {"first", "cjk", "thai", "vie"} (name_lines.py picks)."""
+        return {"first": self.first, "cjk": list(self.cjk), "thai": self.thai, "vie": self.vie}
 
     # --- passes ---------------------------------------------------------------------------------------
     def read(self, img: Image.Image, hints: frozenset[str] = frozenset()) -> OcrResult:

@@ -71,8 +71,8 @@ class TesserocrOCR(TesseractEngine):
         bpp = 1 if img.mode == "L" else 3
         api.SetImageBytes(img.tobytes(), img.width, img.height, bpp, img.width * bpp)
 
-    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None) -> OcrPass:
-        with self._api(langs) as api:
+    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None) -> OcrPass:
+        with self._api(langs, psm) as api:
             self._set_image(api, img)
             if not api.Recognize(timeout=int(self.timeout_s * 1000)):
                 api.Clear()

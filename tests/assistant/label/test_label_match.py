@@ -91,6 +91,18 @@ def test_chinese_name_with_one_ocr_error(index):
     assert d.verdict == "hazard" and matches[0].locator == "SELF_IMPORT_SEQ 2023000002"
 
 
+def test_short_name_one_character_off_needs_the_maker(index):
+    # "强力男室胶囊" is one character off the listed "强力男宝胶囊" (similarity 83): an OCR slip, or a near-miss
+    # product named one character apart. Alone on its line it is only a weak match (review); with the listed
+    # maker read as well it is a hit.
+    d, matches = verdict(index, words("强力男室胶囊", "配料: 明胶"))
+    assert d.verdict == "review" and matches[0].strength == "weak"
+    d, matches = verdict(index, words("强力男室胶囊", "配料: 明胶", "制造商: 北京康力保健品有限公司"))
+    assert d.verdict == "hazard" and matches[0].strength == "strong"
+    d, _ = verdict(index, words("强力男宝胶囊", "配料: 明胶"))
+    assert d.verdict == "hazard"  # read exactly, the name stands on its own
+
+
 @pytest.mark.parametrize("name", ["Golden Bee Honey", "Golden Bee Royal Jelly", "Slim Tea Detox"])
 def test_near_miss_names_are_not_hazard(index, name):
     d, _ = verdict(index, words(name, "Ingredients: honey, royal jelly", "Manufacturer: Nature Way Co."))

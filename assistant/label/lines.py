@@ -1,0 +1,232 @@
+"""Text-line detection by image analysis (글줄 찾기), independent of any OCR model's confidences.
+
+Product names are printed largest, often in a decorative font or light on a dark band, and they are what
+`kor+eng` over the whole photo reads worst. This module finds the text lines themselves so that the name
+reader (name_lines.py) can read the tallest ones with the model that fits:
+
+1. the background is estimated by a wide median filter (on a half-size copy), so a dark band keeps a dark
+   background and the gaps between letters stay background;
+2. ink is what differs from that background by more than a contrast threshold, in both polarities: darker
+   (dark text) and lighter (light text on a dark band);
+3. connected components of plausible glyph size are grouped into lines: a component joins a line when it
+   overlaps the line's rows and is close to its right end (gaps scale with the glyph height);
+4. lines of too few glyphs, barcode bars (only thin tall strokes) and lines found in both polarities (the
+   weaker copy) are dropped; lines come back tallest first.
+
+Deliberate simplifications: lines are assumed roughly horizontal (preprocess.py deskews the photo first);
+a line broken by a wide gap (two columns) comes back as two lines.
+
+>>> from PIL import Image, ImageDraw
+>>> img = Image.new("L", (300, 120), 255)
+>>> ImageDraw.Draw(img).rectangle((20, 40, 280, 80), fill=0)  # one wide block: not a glyph row
+>>> find_lines(img)
+[]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+MIN_GLYPH_PX = 6  # glyph height in the analysed image below which a component is noise
+MIN_GLYPHS = 2  # components in a line
+CONTRAST = 28.0  # grey levels between ink and its local background
+MERGE_GAP = 2.5  # pieces of a row closer than this many glyph heights are one line
+
+
+@dataclass(frozen=True)
+class LineBox:
+    left: int
+    top: int
+    right: int
+    bottom: int
+    height: float  # typical glyph height (px): the ranking key
+    polarity: str  # "dark" (dark text on light) | "light" (light text on dark)
+    glyphs: int  # components grouped into the line
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    def crop_box(self, size: tuple[int, int], pad: float = 0.45) -> tuple[int, int, int, int]:
+        """The box padded by a share of the glyph height (Thai vowel and tone marks sit above and below the
+        letters and are small components of their own), clipped to the image."""
+        p = round(pad * self.height) + 4
+        return max(0, self.left - p), max(0, self.top - p), min(size[0], self.right + p), min(size[1], self.bottom + p)
+
+
+def _ink_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    import cv2
+
+    h, w = gray.shape
+    k = max(15, round(max(h, w) / 12)) | 1
+    if k > 255:  # medianBlur on uint8 accepts any odd size, but keep it bounded for speed
+        k = 255
+    bg = cv2.medianBlur(gray, k).astype(np.int16)
+    g = gray.astype(np.int16)
+    diff = bg - g  # positive: darker than the background
+    spread = float(np.percentile(np.abs(diff), 99.5))
+    t = max(12.0, min(CONTRAST, 0.35 * spread))
+    dark = (diff > t).astype(np.uint8)
+    light = (diff < -t).astype(np.uint8)
+    return dark, light
+
+
+def _components(mask: np.ndarray) -> np.ndarray:
+    """Glyph-sized components as rows (x, y, w, h, area)."""
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n <= 1:
+        return np.zeros((0, 5), dtype=np.int32)
+    s = stats[1:]
+    h_img, w_img = mask.shape
+    w, h, area = s[:, 2], s[:, 3], s[:, 4]
+    fill = area / np.maximum(1, w * h)
+    keep = (h >= MIN_GLYPH_PX) & (h <= h_img / 4) & (w <= w_img / 3) & (area >= 12)
+    keep &= ~((fill > 0.9) & (w > 2 * h) & (h > 2 * MIN_GLYPH_PX))  # filled bars and boxes, not glyphs
+    keep &= w <= 6 * h  # rules and underlines
+    return s[keep]
+
+
+def _group(comps: np.ndarray) -> list[list[int]]:
+    """Indices of components per line (left to right)."""
+    order = np.argsort(comps[:, 0], kind="stable")
+    lines: list[dict] = []
+    for i in order:
+        x, y, w, h, _ = (int(v) for v in comps[i])
+        best, best_overlap = None, 0.0
+        for ln in lines:
+            gap = x - ln["right"]
+            lh = ln["h"]
+            if gap > 1.3 * max(lh, h) or gap < -0.5 * max(lh, h):
+                continue
+            if not (0.4 * lh <= h <= 2.5 * lh) and h >= MIN_GLYPH_PX * 2:
+                continue
+            overlap = min(ln["bottom"], y + h) - max(ln["top"], y)
+            share = overlap / max(1, min(h, ln["bottom"] - ln["top"]))
+            if share >= 0.55 and share > best_overlap:
+                best, best_overlap = ln, share
+        if best is None:
+            lines.append({"ids": [i], "right": x + w, "top": y, "bottom": y + h, "h": float(h)})
+            continue
+        best["ids"].append(i)
+        best["right"] = max(best["right"], x + w)
+        hs = sorted(int(comps[j, 3]) for j in best["ids"])
+        best["h"] = float(hs[(3 * len(hs)) // 4])  # tall glyphs set the line, small marks do not
+        # the row band follows the main glyphs only, so that a line does not swallow the one below it
+        if h >= 0.6 * best["h"]:
+            best["top"], best["bottom"] = min(best["top"], y), max(best["bottom"], y + h)
+    return [ln["ids"] for ln in lines]
+
+
+def _lines_of(mask: np.ndarray, polarity: str, scale: float) -> list[LineBox]:
+    comps = _components(mask)
+    out: list[LineBox] = []
+    for ids in _group(comps):
+        if len(ids) < MIN_GLYPHS:
+            continue
+        c = comps[ids]
+        hs = np.sort(c[:, 3])
+        height = float(hs[(3 * len(hs)) // 4])
+        main = c[c[:, 3] >= 0.5 * height]
+        if len(main) < MIN_GLYPHS:
+            continue
+        # barcode bars: every stroke much taller than wide, evenly tall
+        if float(np.median(main[:, 3] / np.maximum(1, main[:, 2]))) > 5 and len(main) >= 8:
+            continue
+        # pieces of a band between light letters are solid, glyph strokes are not
+        if float(np.mean(main[:, 4] / np.maximum(1, main[:, 2] * main[:, 3]))) > 0.8:
+            continue
+        left, right = int(c[:, 0].min()), int((c[:, 0] + c[:, 2]).max())
+        # rows of every component: Hangul jamo and Thai marks sit above and below the tallest components
+        top, bottom = int(c[:, 1].min()), int((c[:, 1] + c[:, 3]).max())
+        if right - left < 1.2 * height:
+            continue
+        out.append(LineBox(round(left / scale), round(top / scale), round(right / scale), round(bottom / scale),
+                           height / scale, polarity, len(ids)))
+    return out
+
+
+def _merge_pieces(lines: list[LineBox]) -> list[LineBox]:
+    """Pieces of one row split by a specular stripe or a wide letter gap: same polarity, same glyph height,
+    same rows, less than MERGE_GAP glyph heights apart."""
+    out: list[LineBox] = []
+    for b in sorted(lines, key=lambda b: b.left):
+        for i, a in enumerate(out):
+            same = a.polarity == b.polarity and 0.75 <= b.height / max(1e-6, a.height) <= 1.33
+            rows = min(a.bottom, b.bottom) - max(a.top, b.top)
+            gap = b.left - a.right
+            if same and rows >= 0.6 * min(a.bottom - a.top, b.bottom - b.top) and -a.height < gap < MERGE_GAP * a.height:
+                out[i] = LineBox(a.left, min(a.top, b.top), max(a.right, b.right), max(a.bottom, b.bottom),
+                                 max(a.height, b.height), a.polarity, a.glyphs + b.glyphs)
+                break
+        else:
+            out.append(b)
+    return out
+
+
+def _overlap(a: LineBox, b: LineBox) -> float:
+    """Intersection over the smaller box."""
+    ix = max(0, min(a.right, b.right) - max(a.left, b.left))
+    iy = max(0, min(a.bottom, b.bottom) - max(a.top, b.top))
+    smaller = min(a.width * (a.bottom - a.top), b.width * (b.bottom - b.top))
+    return ix * iy / max(1, smaller)
+
+
+def find_lines(img: Image.Image | np.ndarray, max_side: int = 900) -> list[LineBox]:
+    """Text lines in the (preprocessed, upright) image, tallest first, in its pixel coordinates."""
+    import cv2
+
+    gray = np.asarray(img.convert("L")) if isinstance(img, Image.Image) else img
+    h, w = gray.shape
+    scale = min(1.0, max_side / max(h, w))
+    small = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA) \
+        if scale < 1 else gray
+    dark, light = _ink_masks(small)
+    found = _merge_pieces(_lines_of(dark, "dark", scale)) + _merge_pieces(_lines_of(light, "light", scale))
+    # the same row seen in both polarities (counters and gaps of bold letters): keep the one with more glyphs
+    found.sort(key=lambda b: -b.glyphs)
+    kept: list[LineBox] = []
+    for b in found:
+        if all(_overlap(b, k) < 0.5 or b.polarity == k.polarity for k in kept):
+            kept.append(b)
+    return sorted(kept, key=lambda b: (-b.height, b.top))
+
+
+def clean_line(crop: Image.Image, box: LineBox, offset: tuple[int, int]) -> Image.Image:
+    """The line as black glyphs on white. Strokes are separated from their background by a morphological
+    top-hat (light text) or black-hat (dark text) with a kernel about half the glyph height — wider than a
+    stroke, narrower than a band's gradient or a specular stripe — then thresholded (Otsu inside the line's
+    own box); what cannot be a glyph is removed (regions much taller than the line, blobs cut by the crop's
+    edge). Band edges, gradients and glare then no longer reach Tesseract's binarisation, which a
+    single-line read is sensitive to."""
+    import cv2
+
+    g = np.asarray(crop.convert("L"))
+    k = max(7, round(0.45 * box.height)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    hat = cv2.morphologyEx(g, cv2.MORPH_TOPHAT if box.polarity == "light" else cv2.MORPH_BLACKHAT, kernel)
+    x0, y0 = max(0, box.left - offset[0]), max(0, box.top - offset[1])
+    inner = hat[y0:y0 + max(1, box.bottom - box.top), x0:x0 + max(1, box.width)]
+    if inner.size < 16:
+        return crop.convert("L")
+    t, _ = cv2.threshold(inner, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = hat > max(float(t), 12.0)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    h, w = g.shape
+    bad = np.zeros(n, dtype=bool)
+    rows = max(box.height, box.bottom - box.top)
+    for i in range(1, n):
+        x, y, cw, ch, area = stats[i]
+        tall = ch > 1.5 * rows
+        edge = (x == 0 or y == 0 or x + cw >= w or y + ch >= h) and area > 0.5 * rows ** 2
+        bad[i] = tall or edge
+    keep = ink & ~bad[labels]
+    share = float(keep[y0:y0 + max(1, box.bottom - box.top), x0:x0 + max(1, box.width)].mean())
+    if not 0.03 <= share <= 0.5:  # dense glyphs (bold Han) or a failed separation: the grey pixels instead
+        grey = crop.convert("L")
+        return Image.fromarray(255 - g) if box.polarity == "light" else grey
+    return Image.fromarray(np.where(keep, 0, 255).astype(np.uint8))

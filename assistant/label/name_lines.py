@@ -1,0 +1,181 @@
+"""The name reader (제품명 줄 판독): the tallest text lines read one by one, before the whole-page pass.
+
+A product name is usually the largest print on the front of a package, and often the only evidence on it
+(no barcode, no hazardous ingredient). Whole-page `kor+eng` reads such names worst: decorative fonts, light
+letters on a dark band, Thai. So the lines found by lines.py are read tallest first, each crop on its own in
+Tesseract's single-line mode (`read_lines`, psm 7), with the models that fit what `kor+eng` made of it:
+
+- `kor+eng` always (Latin, Hangul; Vietnamese names match with their diacritics folded);
+- `tha` when the product looks Thai (a Thai GS1 barcode, or the crop read as lower-case junk — what Thai
+  looks like to `kor+eng`);
+- `chi_sim` and `jpn` when `kor+eng` read the crop as junk that is not Thai-like (Han and kana);
+- `vie` on a Vietnamese hint or when the read shows Vietnamese diacritics.
+
+After each crop the caller's `settle(passes)` is asked whether the evidence so far is decisive (a strong
+product-name match, pooled with the other photos of the group); the reader stops there, and the checker
+skips the page passes. Reads are returned as one pass per model (region "lines"), the crops in top-to-bottom
+order, so that a name wrapped over two lines matches across them.
+
+Deliberate simplifications: a fixed budget of crops (names are among the few tallest lines), and no script
+detection of its own: the `kor+eng` read of the crop decides which other models to try.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image, ImageOps
+
+from assistant.label.lines import LineBox, clean_line, find_lines
+from assistant.label.normalize import LATIN_FOLD
+from assistant.label.ocr import OcrPass, OcrWord, join_words, mean_conf
+from assistant.label.tesseract import THAI_LINE_CONF, thai_like, vietnamese_cues
+
+MAX_CROPS = 4  # name lines read per photo at most
+TALL_SHARE = 0.6  # a candidate is at least this share of the tallest line's glyph height
+ABOVE_BODY = 1.2  # ... and this many times the median line (a name stands out from the body text)
+GLYPH_TARGET_PX = 56  # crops with taller glyphs are scaled down to this (Tesseract gains nothing from more)
+CJK_JUNK_CONF = 60.0  # below this mean confidence a kor+eng read is junk: chi_sim, jpn and tha try the crop
+CONFIDENT_LINE = 80.0  # a model reading the crop this well ends the tries on it
+CONFIDENT_CJK_LINE = 65.0  # ... chi_sim / jpn
+
+Settle = Callable[[list[OcrPass]], bool]
+
+
+@dataclass
+class NameRead:
+    passes: list[OcrPass] = field(default_factory=list)  # one per model, region "lines"
+    settled: bool = False
+    info: dict[str, Any] = field(default_factory=dict)
+    scripts: set[str] = field(default_factory=set)  # "tha" / "vie" when that model read a name line clearly
+
+
+def name_candidates(lines: list[LineBox], max_crops: int = MAX_CROPS) -> list[LineBox]:
+    """The lines that can be a product name: the tallest, standing out from the body text (tallest first).
+    With three lines or fewer every line is a candidate (a front photo may show only the name)."""
+    if not lines:
+        return []
+    if len(lines) <= 3:
+        return lines[:max_crops]
+    body = statistics.median(b.height for b in lines)
+    top = lines[0].height
+    return [b for b in lines if b.height >= TALL_SHARE * top and b.height >= ABOVE_BODY * body][:max_crops]
+
+
+def line_crop(img: Image.Image, box: LineBox, clean: bool = True) -> Image.Image:
+    """Crop of one line, dark text on light, scaled to a glyph height Tesseract reads well: thresholded in the
+    line's own polarity (lines.clean_line), or (clean=False) the grey pixels, inverted for a light line."""
+    x0, y0, x1, y1 = box.crop_box(img.size)
+    crop = img.convert("L").crop((x0, y0, x1, y1))
+    if clean:
+        crop = clean_line(crop, box, (x0, y0))
+    elif box.polarity == "light":
+        crop = ImageOps.invert(crop)
+    scale = min(1.0, GLYPH_TARGET_PX / max(1.0, box.height))
+    if scale < 0.95:
+        crop = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
+                           Image.Resampling.BOX)
+    return crop
+
+
+def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], thai_suspected: bool) -> list[str]:
+    """The other models worth a try on a crop, in the order to try them, given what `kor+eng` read there."""
+    words = first.words
+    conf = mean_conf(first)
+    thai = models.get("thai")
+    cjk = list(models.get("cjk") or [])
+    out: list[str] = []
+    junk = not words or conf < CJK_JUNK_CONF
+    junk_thai = bool(words) and thai_like(words) and conf < THAI_LINE_CONF
+    if thai and ("tha" in hints or junk_thai or (thai_suspected and conf < THAI_LINE_CONF)):
+        out.append(thai)
+    if junk:  # Han, kana, or Thai that did not look Thai-like to kor+eng ("AANH wa")
+        out += [m for m in (*cjk, thai) if m and m not in out]
+    accented = any(ord(c) in LATIN_FOLD for w in words for c in w.text)  # "Vién Giam Can": one is enough on a name
+    if models.get("vie") and ("vie" in hints or accented or (words and vietnamese_cues(first))):
+        out.append(models["vie"])
+    return out
+
+
+def confident(p: OcrPass) -> bool:
+    """A single-line read clear enough that the remaining models need not try the crop (chi_sim and jpn
+    confidences run lower for the same quality; their read must hold Han or kana)."""
+    from assistant.label.normalize import has_cjk
+
+    text = "".join(w.text for w in p.words)
+    if p.langs in ("chi_sim", "chi_tra", "jpn"):
+        return sum(1 for c in text if has_cjk(c)) >= 2 and mean_conf(p) >= CONFIDENT_CJK_LINE
+    return len(text) >= 3 and mean_conf(p) >= CONFIDENT_LINE
+
+
+def _assemble(reads: dict[str, list[tuple[LineBox, OcrPass]]], box_of: dict[int, tuple[int, int, int, int]]
+              ) -> list[OcrPass]:
+    """One pass per model: its crops top to bottom, words moved back into the photo's coordinates (roughly:
+    the crop's offset and scale), one line id per crop."""
+    out = []
+    for langs, items in reads.items():
+        words: list[OcrWord] = []
+        for n, (box, p) in enumerate(sorted(items, key=lambda it: (it[0].top, it[0].left))):
+            x0, y0, _, _ = box_of[id(box)]
+            scale = min(1.0, GLYPH_TARGET_PX / max(1.0, box.height))
+            scale = scale if scale < 0.95 else 1.0
+            for w in p.words:
+                words.append(OcrWord(w.text, w.conf, n, x0 + round(w.left / scale), y0 + round(w.top / scale),
+                                     round(w.width / scale), round(w.height / scale)))
+        out.append(OcrPass(langs, words, region="lines"))
+    return out
+
+
+def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset[str] = frozenset(),
+                    max_crops: int = MAX_CROPS, lines: list[LineBox] | None = None) -> NameRead:
+    """Read the name candidates of `img` (preprocessed, upright), tallest first, until `settle` says the
+    evidence is decisive. `ocr` needs `read_lines(crops, langs)` and `models` (tesseract.py, FakeOCR)."""
+    found = find_lines(img) if lines is None else lines
+    candidates = name_candidates(found, max_crops)
+    models: dict[str, Any] = getattr(ocr, "models", {}) or {}
+    first_model = models.get("first") or "kor+eng"
+    reads: dict[str, list[tuple[LineBox, OcrPass]]] = {}
+    box_of: dict[int, tuple[int, int, int, int]] = {}
+    result = NameRead(info={"lines_found": len(found), "candidates": len(candidates), "crops_read": 0, "models": []})
+    thai_suspected = "tha" in hints
+    for box in candidates:
+        crop = line_crop(img, box)
+        box_of[id(box)] = box.crop_box(img.size)
+        first = ocr.read_lines([crop], first_model)[0]
+        reads.setdefault(first_model, []).append((box, first))
+        others = _models_for(first, models, hints, thai_suspected)
+        tried = []
+        for langs in others:
+            p = ocr.read_lines([crop], langs)[0]
+            reads.setdefault(langs, []).append((box, p))
+            tried.append(langs)
+            if confident(p):
+                if langs in ("tha", "vie"):  # the label's script: later crops and the page passes use it
+                    result.scripts.add(langs)
+                break
+        others = tried
+        thai_suspected = thai_suspected or "tha" in result.scripts
+        result.info["crops_read"] += 1
+        result.info["models"].append("+".join([first_model, *others]))
+        result.passes = _assemble(reads, box_of)
+        if settle(result.passes):
+            result.settled = True
+            break
+    return result
+
+
+def lines_text(passes: list[OcrPass]) -> str:
+    """The name lines for display: the first model's reads, plus other models' lines that hold Thai or CJK."""
+    from assistant.label.normalize import has_cjk, has_thai
+
+    if not passes:
+        return ""
+    base = next((p for p in passes if p.langs == "vie"), passes[0])  # vie keeps the diacritics as printed
+    parts = [base.text]
+    for p in passes:
+        if p is not base:
+            parts += [t for ln in p.lines() if (has_cjk(t := join_words(ln)) or has_thai(t))]
+    return "\n".join(x for x in parts if x)

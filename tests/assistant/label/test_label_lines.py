@@ -1,0 +1,202 @@
+"""lines.py (text lines found by image analysis) and name_lines.py (tallest lines read first, stop at a strong
+product name), on labels drawn in the test; the real Tesseract where it is installed."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from assistant.label.checker import LabelChecker
+from assistant.label.legal import LegalBasis
+from assistant.label.lines import find_lines
+from assistant.label.match import NameIndex, match_all
+from assistant.label.name_lines import name_candidates, read_name_lines
+from assistant.label.ocr import FakeOCR, OcrPass, OcrResult, OcrWord
+from assistant.label.preprocess import preprocess
+from assistant.label.snapshot import ListSnapshot
+from assistant.label.tesseract import find_tessdata, installed_languages
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
+THAI_FONT = "/usr/share/fonts/opentype/tlwg/Loma-Bold.otf"
+MODELS = installed_languages(find_tessdata()) or set()
+needs_fonts = pytest.mark.skipif(not (Path(FONT).exists() and Path(BOLD).exists()), reason="DejaVu fonts not installed")
+PRODUCTS = [
+    {"seq": "1", "product": "Golden Bee Slim Tea", "manufacturer": "Golden Bee Co., Ltd.", "ingredients": "시부트라민",
+     "registered": "20230105", "source": "I2715.json"},
+    {"seq": "2", "product": "Black Mamba Energy", "manufacturer": "Black Mamba Labs", "ingredients": "시부트라민",
+     "registered": "20230105", "source": "I2715.json"},
+    {"seq": "3", "product": "ไฟเบอร์ดีท็อกซ์", "manufacturer": "Siam Natural Co., Ltd.", "ingredients": "시부트라민",
+     "registered": "20231108", "source": "I2715.json"},
+]
+
+
+def png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def draw(lines: list[tuple[str, str, int, tuple[int, int]]], size=(1200, 700), bg="white") -> tuple[Image.Image, list]:
+    """Lines (text, font, size, (x, y)) in black; returns the image and each line's drawn box."""
+    img = Image.new("RGB", size, bg)
+    d = ImageDraw.Draw(img)
+    boxes = []
+    for text, font, px, xy in lines:
+        f = ImageFont.truetype(font, px)
+        d.text(xy, text, font=f, fill="black")
+        boxes.append(d.textbbox(xy, text, font=f))
+    return img, boxes
+
+
+def covers(found, box, slack=12) -> bool:
+    x0, y0, x1, y1 = box
+    return found.left <= x0 + slack and found.right >= x1 - slack and found.top <= y0 + slack and found.bottom >= y1 - slack
+
+
+@needs_fonts
+def test_lines_come_back_tallest_first_and_cover_the_drawn_text():
+    img, boxes = draw([("Natural Choice", FONT, 30, (60, 40)), ("Golden Bee Slim Tea", BOLD, 84, (60, 120)),
+                       ("Dietary supplement", FONT, 48, (60, 300)), ("Ingredients: green tea, rice flour", FONT, 30, (60, 420))])
+    found = find_lines(img)
+    assert len(found) == 4
+    assert [round(b.height) for b in found] == sorted((round(b.height) for b in found), reverse=True)
+    # by height: the 84 px name, the 48 px subtitle, then the two 30 px lines
+    assert covers(found[0], boxes[1]) and covers(found[1], boxes[2])
+    assert {id(b) for b in found[2:]} == {id(b) for b in found if covers(b, boxes[0]) or covers(b, boxes[3])}
+    assert all(b.polarity == "dark" for b in found)
+    assert name_candidates(found)[0] is found[0]
+
+
+@needs_fonts
+def test_a_light_name_on_a_dark_band_is_found_as_a_light_line():
+    img = Image.new("RGB", (1200, 600), (250, 245, 235))
+    d = ImageDraw.Draw(img)
+    d.text((60, 40), "Herbal Origin", font=ImageFont.truetype(FONT, 32), fill=(150, 40, 60))
+    d.rectangle((0, 120, 1200, 330), fill=(90, 20, 40))
+    f = ImageFont.truetype(BOLD, 80)
+    d.text((120, 180), "Black Mamba Energy", font=f, fill=(250, 245, 235))
+    band_text = d.textbbox((120, 180), "Black Mamba Energy", font=f)
+    for i, line in enumerate(["Ingredients: caffeine, green tea", "Manufacturer: Black Mamba Labs", "Take 2 daily"]):
+        d.text((60, 380 + 60 * i), line, font=ImageFont.truetype(FONT, 30), fill=(40, 30, 30))
+    found = find_lines(img)
+    assert found[0].polarity == "light" and covers(found[0], band_text)
+    assert all(b.polarity == "dark" for b in found[1:])  # the band's edges are not a line
+
+
+def test_a_solid_block_and_barcode_bars_are_not_lines():
+    img = Image.new("L", (800, 400), 255)
+    d = ImageDraw.Draw(img)
+    d.rectangle((40, 40, 400, 120), fill=0)
+    for i in range(40):  # bars of a barcode: thin, tall, evenly high
+        x = 450 + i * 8
+        d.rectangle((x, 200, x + 2 + (i % 3), 330), fill=0)
+    assert find_lines(img) == []
+
+
+def _checker(ocr) -> LabelChecker:
+    return LabelChecker(ListSnapshot.from_rows(PRODUCTS, []), ocr, LegalBasis(None))
+
+
+@needs_fonts
+def test_name_reader_stops_at_a_strong_name_and_skips_the_page_passes():
+    img, _ = draw([("Golden Bee Slim Tea", BOLD, 84, (60, 60)), ("Natural Choice", BOLD, 60, (60, 220)),
+                   ("Ingredients: green tea", FONT, 30, (60, 360)), ("Take 2 capsules daily", FONT, 30, (60, 420)),
+                   ("Made in USA", FONT, 30, (60, 480))])
+    ocr = FakeOCR(["Ingredients: green tea"], line_reads=["Golden Bee Slim Tea", "Natural Choice"])
+    res = _checker(ocr).check([png(img)])
+    assert res.verdict == "hazard" and res.matches[0].via == "name" and res.matches[0].strength == "strong"
+    assert res.matches[0].canonical == "Golden Bee Slim Tea"
+    assert ocr.line_calls == ["fake"] and ocr.calls == 0  # one crop, the tallest; no page pass
+    assert res.images[0]["name_lines"]["crops_read"] == 1 and "Golden Bee Slim Tea" in res.ocr_text
+    # nothing decisive on the name lines: every candidate is read, then the page pass as before
+    ocr = FakeOCR(["Ingredients: green tea"], line_reads=["Natural Choice", "Golden Honey"])
+    res = _checker(ocr).check([png(img)])
+    assert res.verdict == "no_match" and ocr.calls == 1 and len(ocr.line_calls) == 2
+
+
+class PerPhotoOCR(FakeOCR):
+    """Page reads that differ per photo (front, back), in call order."""
+
+    def __init__(self, pages: list[list[str]], line_reads: list[str]):
+        super().__init__([], line_reads=line_reads)
+        self.pages = pages
+
+    def read(self, img, hints=frozenset()):
+        words = [OcrWord(t, 90.0, i) for i, ln in enumerate(self.pages[self.calls]) for t in ln.split()]
+        self.calls += 1
+        return OcrResult([OcrPass("fake", words)])
+
+
+def test_front_name_and_back_manufacturer_support_each_other():
+    # a Thai name read with two slips (ท→ห, an extra vowel sign): similar, not strong on its own
+    front = [OcrPass("tha", [OcrWord("ไฟเบอร์ดีหือกซ์", 90.0, 0)], region="lines")]
+    back = [OcrPass("kor+eng", [OcrWord(t, 90.0, 0) for t in "Manufacturer: Siam Natural Co., Ltd.".split()])]
+    index = NameIndex(ListSnapshot.from_rows(PRODUCTS, []))
+    alone = [m for m in match_all(index, front, []) if m.kind == "product"]
+    assert alone and alone[0].strength == "weak"
+    pooled = [m for m in match_all(index, front + back, []) if m.kind == "product"]
+    assert pooled[0].strength == "strong" and pooled[0].canonical == "ไฟเบอร์ดีท็อกซ์" and "제조사" in pooled[0].evidence
+    # another maker on the back does not help
+    other = [OcrPass("kor+eng", [OcrWord(t, 90.0, 0) for t in "Manufacturer: Good Nature Co.".split()])]
+    assert [m.strength for m in match_all(index, front + other, []) if m.kind == "product"] == ["weak"]
+
+
+@needs_fonts
+def test_group_check_pools_the_front_name_lines_with_the_back_page():
+    front, _ = draw([("Golden Bee", BOLD, 84, (60, 60)), ("Slim Tea", BOLD, 84, (60, 200))], size=(1200, 400))
+    back, _ = draw([("Ingredients: green tea", FONT, 30, (60, 60)), ("Manufacturer: Golden Bee Co., Ltd.", FONT, 30, (60, 120))],
+                   size=(1200, 300))
+    # front read "Goldan Bez Slim Tez" over two lines: three slips, and the name split — weak without its maker
+    ocr = PerPhotoOCR([["Goldan Bez", "Slim Tez"], ["Ingredients: green tea", "Manufacturer: Golden Bee Co., Ltd."]],
+                      line_reads=["Goldan Bez", "Slim Tez"])
+    res = _checker(ocr).check([png(front), png(back)], names=["front.jpg", "back.jpg"])
+    product = next(m for m in res.matches if m.kind == "product")
+    assert res.verdict == "hazard" and product.strength == "strong" and product.canonical == "Golden Bee Slim Tea"
+    assert ocr.calls == 2  # the name lines alone were not decisive: both photos' pages were read
+    alone = _checker(PerPhotoOCR([["Goldan Bez", "Slim Tez"]], line_reads=["Goldan Bez", "Slim Tez"])).check([png(front)])
+    assert alone.verdict == "review"  # the same front without the back: only similar
+
+
+def test_a_near_miss_one_letter_shorter_stays_weak():
+    index = NameIndex(ListSnapshot.from_rows(PRODUCTS, []))
+    read = [OcrPass("kor+eng", [OcrWord(t, 95.0, 0) for t in "Black Maca Energy".split()], region="lines")]
+    assert all(m.strength == "weak" for m in match_all(index, read, []))
+
+
+def _engine():
+    pytest.importorskip("tesserocr")
+    from assistant.label.tesseract_api import TesserocrOCR
+
+    return TesserocrOCR(["kor", "eng", "chi_sim", "jpn", "tha", "vie"])
+
+
+@needs_fonts
+@pytest.mark.skipif(not MODELS, reason="Tesseract models not installed")
+def test_real_tesseract_reads_the_tallest_line_and_stops():
+    img, _ = draw([("Premium Health", FONT, 30, (60, 40)), ("Black Mamba Energy", BOLD, 80, (60, 110)),
+                   ("Ingredients: caffeine, taurine, green tea", FONT, 30, (60, 260)), ("Take 2 capsules daily", FONT, 30, (60, 320)),
+                   ("Net 60 capsules", FONT, 30, (60, 380))])
+    res = _checker(_engine()).check([png(img)])
+    assert res.verdict == "hazard" and res.matches[0].canonical == "Black Mamba Energy" and res.matches[0].via == "name"
+    assert res.images[0]["name_lines"]["crops_read"] == 1 and res.images[0]["ocr"].startswith("name lines only")
+
+
+@pytest.mark.skipif("tha" not in MODELS or not Path(THAI_FONT).exists(), reason="tha model or Thai font not installed")
+def test_real_tesseract_reads_a_thai_name_on_a_dark_band():
+    img = Image.new("RGB", (1100, 560), (245, 245, 240))
+    d = ImageDraw.Draw(img)
+    d.rectangle((250, 150, 850, 330), fill=(25, 25, 30))
+    d.text((320, 185), "ไฟเบอร์ดีท็อกซ์", font=ImageFont.truetype(THAI_FONT, 76), fill=(250, 250, 250))
+    for i, line in enumerate(["Ingredients: rice flour, caffeine", "Take 2 capsules daily", "Net 30 capsules"]):
+        d.text((60, 380 + 50 * i), line, font=ImageFont.truetype(THAI_FONT, 30), fill=(20, 20, 20))
+    engine = _engine()
+    prepared = preprocess(img)[0]
+    read = read_name_lines(engine, prepared, lambda passes: False)
+    assert read.info["crops_read"] >= 1 and "tha" in read.info["models"][0]
+    res = _checker(engine).check([png(img)])
+    assert res.verdict == "hazard" and res.matches[0].canonical == "ไฟเบอร์ดีท็อกซ์"
+    assert "tha" in res.images[0]["passes"]
