@@ -144,8 +144,9 @@ def test_openai_mode_answer_pipeline(llama_server):
 
 
 def test_openai_mode_completion_follows_the_grammar_the_server_applies(llama_server):
-    from assistant.llm.grammar import cited_answer_gbnf
     from test_grammar import PROMPT, shape
+
+    from assistant.llm.grammar import cited_answer_gbnf
 
     llm = OpenAICompatLLM(llama_server)
     text = "".join(llm.stream_complete(PROMPT, max_tokens=240, temperature=0.0, stop=["\n"],

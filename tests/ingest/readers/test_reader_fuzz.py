@@ -11,9 +11,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from reader_helpers import SHARED_FIXTURES_DIR, make_text_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reader_helpers import SHARED_FIXTURES_DIR, make_text_pdf
 
 from assistant.errors import BadInputFile
 from ingest.document import Document, Table

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from reader_helpers import chromium_pdf, make_text_pdf
 from pypdf import PdfReader, PdfWriter
+from reader_helpers import chromium_pdf, make_text_pdf
 
 from assistant.errors import BadInputFile, ProtectedDocument
 from ingest.readers import read_document

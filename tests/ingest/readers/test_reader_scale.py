@@ -6,8 +6,8 @@ from __future__ import annotations
 import tracemalloc
 
 import pytest
-from reader_helpers import make_text_pdf
 from pypdf import PdfReader, PdfWriter
+from reader_helpers import make_text_pdf
 
 from ingest.readers import read_document, read_table
 from ingest.readers.limits import Limits
