@@ -54,7 +54,7 @@ def _trim(item: str) -> str:
             item = item[:-1].strip()
         if item and item[0] in _OPEN and not _balanced(item):
             item = item[1:].strip()
-        item = item.strip(" \t\"'`‘’“”*•:;,")
+        item = item.strip(" \t\"'`‘’“”*•:;,").strip()  # "[1\n,]" → "1", not "1\n"
         if item == before:
             break
     return item

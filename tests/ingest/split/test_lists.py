@@ -30,6 +30,7 @@ from ingest.split.notes import SplitNotes
     ("Sibutramine HCl, sibutramine hcl", ["Sibutramine HCl"]),
     ("", []),
     (None, []),
+    ("[1\n,]", ["1"]),  # a line break left at an item's edge once the brackets and comma are trimmed (found by hypothesis)
 ])
 def test_split_ingredients(text, expected):
     assert split_ingredients(text) == expected
