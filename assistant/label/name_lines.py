@@ -30,7 +30,7 @@ from typing import Any
 from PIL import Image, ImageOps
 
 from assistant.label.lines import LineBox, clean_line, find_lines
-from assistant.label.normalize import LATIN_FOLD
+from assistant.label.normalize import LATIN_FOLD, has_cjk, has_thai
 from assistant.label.ocr import OcrPass, OcrWord, join_words, mean_conf
 from assistant.label.tesseract import THAI_LINE_CONF, thai_like, vietnamese_cues
 
@@ -65,6 +65,12 @@ def name_candidates(lines: list[LineBox], max_crops: int = MAX_CROPS) -> list[Li
     return [b for b in lines if b.height >= TALL_SHARE * top and b.height >= ABOVE_BODY * body][:max_crops]
 
 
+def crop_scale(box: LineBox) -> float:
+    """How much a line's crop is scaled down to GLYPH_TARGET_PX (1.0: left as it is, within 5 %)."""
+    scale = min(1.0, GLYPH_TARGET_PX / max(1.0, box.height))
+    return scale if scale < 0.95 else 1.0
+
+
 def line_crop(img: Image.Image, box: LineBox, clean: bool = True) -> Image.Image:
     """Crop of one line, dark text on light, scaled to a glyph height Tesseract reads well: thresholded in the
     line's own polarity (lines.clean_line), or (clean=False) the grey pixels, inverted for a light line."""
@@ -74,8 +80,8 @@ def line_crop(img: Image.Image, box: LineBox, clean: bool = True) -> Image.Image
         crop = clean_line(crop, box, (x0, y0))
     elif box.polarity == "light":
         crop = ImageOps.invert(crop)
-    scale = min(1.0, GLYPH_TARGET_PX / max(1.0, box.height))
-    if scale < 0.95:
+    scale = crop_scale(box)
+    if scale < 1.0:
         crop = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
                            Image.Resampling.BOX)
     return crop
@@ -103,8 +109,6 @@ def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], t
 def confident(p: OcrPass) -> bool:
     """A single-line read clear enough that the remaining models need not try the crop (chi_sim and jpn
     confidences run lower for the same quality; their read must hold Han or kana)."""
-    from assistant.label.normalize import has_cjk
-
     text = "".join(w.text for w in p.words)
     if p.langs in ("chi_sim", "chi_tra", "jpn"):
         return sum(1 for c in text if has_cjk(c)) >= 2 and mean_conf(p) >= CONFIDENT_CJK_LINE
@@ -120,8 +124,7 @@ def _assemble(reads: dict[str, list[tuple[LineBox, OcrPass]]], box_of: dict[int,
         words: list[OcrWord] = []
         for n, (box, p) in enumerate(sorted(items, key=lambda it: (it[0].top, it[0].left))):
             x0, y0, _, _ = box_of[id(box)]
-            scale = min(1.0, GLYPH_TARGET_PX / max(1.0, box.height))
-            scale = scale if scale < 0.95 else 1.0
+            scale = crop_scale(box)
             for w in p.words:
                 words.append(OcrWord(w.text, w.conf, n, x0 + round(w.left / scale), y0 + round(w.top / scale),
                                      round(w.width / scale), round(w.height / scale)))
@@ -156,10 +159,9 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
                 if langs in ("tha", "vie"):  # the label's script: later crops and the page passes use it
                     result.scripts.add(langs)
                 break
-        others = tried
         thai_suspected = thai_suspected or "tha" in result.scripts
         result.info["crops_read"] += 1
-        result.info["models"].append("+".join([first_model, *others]))
+        result.info["models"].append("+".join([first_model, *tried]))
         result.passes = _assemble(reads, box_of)
         if settle(result.passes):
             result.settled = True
@@ -169,8 +171,6 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
 
 def lines_text(passes: list[OcrPass]) -> str:
     """The name lines for display: the first model's reads, plus other models' lines that hold Thai or CJK."""
-    from assistant.label.normalize import has_cjk, has_thai
-
     if not passes:
         return ""
     base = next((p for p in passes if p.langs == "vie"), passes[0])  # vie keeps the diacritics as printed
