@@ -25,7 +25,6 @@ to `--out` (not committed: regenerate with the same seed for the same files).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from pathlib import Path
 
@@ -45,7 +44,7 @@ from make_labels import (
     load_lists,
     perspective,
 )
-from make_labels_heldout import cylinder, shadow, warm_cast
+from make_labels_heldout import cylinder, shadow, warm_cast, write_manifest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/{}.ttf"
@@ -354,10 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(files) > 1:
             item["files"] = [f"images/{f.name}" for f in files]
         manifest.append(item)
-    (out / "manifest.json").write_text(json.dumps({"seed": args.seed, "split": "dev", "images": manifest},
-                                                  ensure_ascii=False, indent=1), encoding="utf-8")
-    size = sum(p.stat().st_size for p in (out / "images").iterdir())
-    print(f"{len(manifest)} items, {len(list((out / 'images').iterdir()))} files, {size / 1e6:.1f} MB -> {out}")
+    write_manifest(out, args.seed, "dev", manifest)
     return 0
 
 

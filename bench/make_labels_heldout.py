@@ -559,6 +559,14 @@ def specs(rng: random.Random) -> list[dict]:
     return out
 
 
+def write_manifest(out: Path, seed: int, split: str, manifest: list[dict]) -> None:
+    """manifest.json of a rendered split, and one line on what was written."""
+    (out / "manifest.json").write_text(json.dumps({"seed": seed, "split": split, "images": manifest},
+                                                  ensure_ascii=False, indent=1), encoding="utf-8")
+    size = sum(p.stat().st_size for p in (out / "images").iterdir())
+    print(f"{len(manifest)} items, {len(list((out / 'images').iterdir()))} files, {size / 1e6:.1f} MB -> {out}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=str(ROOT / "labels_heldout"))
@@ -590,10 +598,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(files) > 1:
             item["files"] = [f"images/{f.name}" for f in files]
         manifest.append(item)
-    (out / "manifest.json").write_text(json.dumps({"seed": args.seed, "split": "heldout", "images": manifest},
-                                                  ensure_ascii=False, indent=1), encoding="utf-8")
-    size = sum(p.stat().st_size for p in (out / "images").iterdir())
-    print(f"{len(manifest)} items, {len(list((out / 'images').iterdir()))} files, {size / 1e6:.1f} MB -> {out}")
+    write_manifest(out, args.seed, "heldout", manifest)
     return 0
 
 
