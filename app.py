@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.services import Services
     from assistant.ui import build_app, launch_app
 
-    services = Services(settings)
+    services = Services(settings, label_processes=True)
     if not services.users.has_admin():
         print("관리자 계정이 없습니다: `python -m assistant --home ... users ensure-admin` 를 먼저 실행하세요.",
               file=sys.stderr)

@@ -45,12 +45,13 @@ def _not_ready(part_ko: str, part_en: str, exc: Exception) -> ConfigError:
 
 class Services:
     def __init__(self, settings: Settings, *, index: Any = None, retriever: Any = None, answerer: Any = None,
-                 label_checker: Any = None):
+                 label_checker: Any = None, label_processes: bool = False):
         self.settings = settings
         self.home = Path(settings.home)
         self.home.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._index, self._retriever, self._answerer, self._label_checker = index, retriever, answerer, label_checker
+        self.label_processes = label_processes  # the web app: label OCR in worker processes (workers.py)
         self.users = UserStore(self.home)
         self.audit = AuditLog(self.home)
         self.history = ChatHistory(self.home)
@@ -99,7 +100,8 @@ class Services:
                     from assistant.label.checker import build_label_checker
                 except ImportError as exc:
                     raise _not_ready("라벨 판정", "label checker", exc) from exc
-                self._label_checker = build_label_checker(self.settings, self.index, self.retriever)
+                self._label_checker = build_label_checker(self.settings, self.index, self.retriever,
+                                                          processes=self.label_processes)
             return self._label_checker
 
     def warm_up(self) -> None:
@@ -107,7 +109,7 @@ class Services:
         steps = {
             "retriever": lambda: self.retriever.search("관세 통관", k=1),
             "answerer": lambda: getattr(self.answerer, "warm_up", lambda: None)(),  # an LLM loads here
-            "label_checker": lambda: getattr(self.label_checker, "name_index", lambda: None)(),
+            "label_checker": lambda: getattr(self.label_checker, "warm_up", lambda: None)(),
         }
         for name, step in steps.items():
             try:

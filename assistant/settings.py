@@ -89,6 +89,9 @@ class OCRSettings(BaseModel):
     threads: int = 1  # OMP_THREAD_LIMIT per tesseract process
     workers: int | None = None  # label checks (and Tesseract runs) at once; None: the usable cores
     nice: int = 5  # OCR threads run this much nicer than the app, so barcode hits and chat are served first
+    # OCR rounds in `workers` separate processes (their own GIL, nicer than the app): None = the web app yes,
+    # a one-off CLI check no (a process costs ≈ 1 s to start)
+    processes: bool | None = None
     cache_size: int = 256  # verdicts kept by photo hash (0: off); dropped when the lists or regulations change
     max_pixels: int = 40_000_000
     max_file_mb: int = 25

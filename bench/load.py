@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     questions = load_questions()
     photos = load_photos(10_000 if args.no_repeat else args.photos)
     unused = list(photos)
-    results: list[tuple[str, float, str | None]] = []
+    results: list[tuple[str, float, str | None, float]] = []  # (action, seconds, error, start since the run began)
+    origin = [time.perf_counter()]
     server: list[tuple[str, float]] = []  # (label path, the checker's own seconds): the rest is transport and queueing
     lock = threading.Lock()
     deadline = time.time() + args.time_limit
@@ -194,10 +195,10 @@ def main(argv: list[str] | None = None) -> int:
             client = connect(accounts[i])
         except Exception as exc:
             with lock:
-                results.append(("login", time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"[:200]))
+                results.append(("login", time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"[:200], t0 - origin[0]))
             return
         with lock:
-            results.append(("login", time.perf_counter() - t0, None))
+            results.append(("login", time.perf_counter() - t0, None, t0 - origin[0]))
         for _ in range(args.per_officer):
             if time.time() > deadline:
                 break
@@ -211,16 +212,16 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as exc:  # every failure is counted, none hidden
                 error, how = f"{type(exc).__name__}: {exc}"[:200], kind
             with lock:
-                results.append((kind, time.perf_counter() - t0, error))
+                results.append((kind, time.perf_counter() - t0, error, t0 - origin[0]))
                 if how != kind:
-                    results.append((how, time.perf_counter() - t0, error))
+                    results.append((how, time.perf_counter() - t0, error, t0 - origin[0]))
 
     try:
         warm = connect(accounts[0])
         for j in range(args.warm):
             act(warm, "chat", random.Random(100 + j))
             act(warm, "label", random.Random(200 + j))
-        started = time.perf_counter()
+        started = origin[0] = time.perf_counter()
         with ThreadPoolExecutor(args.officers) as pool:
             list(pool.map(officer, range(args.officers)))
         wall = time.perf_counter() - started
@@ -239,10 +240,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'action':14} {'n':>5} {'p50 s':>8} {'p95 s':>8} {'max s':>8} {'errors':>7}")
     kinds = ["login", "chat", "label"] + sorted({r[0] for r in results if r[0].startswith("label_")})
     for kind in kinds:
-        ok = [d for k, d, e in results if k == kind and not e]
-        errs = [e for k, _, e in results if k == kind and e]
+        ok = [d for k, d, e, _ in results if k == kind and not e]
+        errs = [e for k, _, e, _ in results if k == kind and e]
         row = {"n": len(ok) + len(errs), "p50_s": round(pct(ok, 0.5), 3), "p95_s": round(pct(ok, 0.95), 3),
-               "max_s": round(max(ok), 3) if ok else None, "errors": len(errs)}
+               "max_s": round(max(ok), 3) if ok else None, "errors": len(errs),
+               # every action: [start s since the run began, seconds] (when the slow ones happened)
+               "samples": [[round(at, 2), round(d, 3)] for k, d, _, at in results if k == kind]}
         summary["by_action"][kind] = row
         inside = [d for k, d in server if k == kind]
         if inside:
@@ -251,6 +254,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{kind:14} {row['n']:>5} {row['p50_s']:>8.2f} {row['p95_s']:>8.2f} {row['max_s'] or 0:>8.2f} {len(errs):>7}{extra}")
         for e in errs[:3]:
             print(f"   error: {e}")
+    # the same figures without the opening burst (all officers logging in at the same instant): only actions
+    # started after the last login had finished
+    logins = [at + d for k, d, _, at in results if k == "login"]
+    settled = max(logins) if logins else 0.0
+    summary["after_logins"] = {"from_s": round(settled, 2), "by_action": {}}
+    print(f"after the last login finished ({settled:.1f} s into the run):")
+    for kind in kinds[1:]:
+        late = [d for k, d, e, at in results if k == kind and not e and at >= settled]
+        if late:
+            summary["after_logins"]["by_action"][kind] = {"n": len(late), "p50_s": round(pct(late, 0.5), 3),
+                                                          "p95_s": round(pct(late, 0.95), 3), "max_s": round(max(late), 3)}
+            print(f"{kind:14} {len(late):>5} {pct(late, 0.5):>8.2f} {pct(late, 0.95):>8.2f} {max(late):>8.2f}")
+    slow = sorted(summary["by_action"].get("label_barcode", {}).get("samples", []), key=lambda x: -x[1])[:5]
+    if slow:
+        print("slowest barcode hits (started at s → took s): " + ", ".join(f"{a:.1f} → {d:.2f}" for a, d in slow))
     if args.json:
         args.json.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     return 1 if summary["errors"] else 0

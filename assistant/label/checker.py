@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PIL import Image
 
@@ -85,6 +85,15 @@ class LabelResult:
         }
 
 
+class Evidence(NamedTuple):
+    """What the OCR rounds found, before the verdict (picklable: a worker process sends it back)."""
+    matches: list[Match]
+    barcodes: list[Barcode]
+    merged_ocr: OcrResult
+    texts: list[str]
+    infos: list[dict]
+
+
 MIN_ORIENTATION_CONF = 1.0  # Tesseract OSD confidence below this is a guess: the photo is left as it is
 WELL_READ_CONF = 85.0  # every word of a line at least this confident: the second round skips the line
 WELL_READ_CONF_CJK = 75.0  # ... in the chi_sim / jpn passes, whose confidences run lower for the same quality
@@ -125,10 +134,11 @@ class LabelChecker:
     def __init__(self, lists: ListSnapshot | Any, ocr: OCREngine, legal: LegalBasis | None = None,
                  limits: ImageLimits | None = None, preprocess_options: PreprocessOptions | None = None,
                  ocr_after_barcode_hit: bool = False, cache: VerdictCache | None = None,
-                 queue: CheckQueue | None = None, read_names: bool = True):
+                 queue: CheckQueue | None = None, read_names: bool = True, processes: Any = None):
         """lists: a ListSnapshot, or an Index (re-read whenever its generation moves).
         cache: verdicts by photo hash (default: off); queue: OCR admission (default: one slot per core).
-        read_names: read the tallest lines first (name_lines.py) when the engine can read single lines."""
+        read_names: read the tallest lines first (name_lines.py) when the engine can read single lines.
+        processes: an OcrProcesses pool (workers.py) to run the OCR rounds in; None: in this process."""
         self.lists = lists
         self.ocr = ocr
         self.legal = legal or LegalBasis(None)
@@ -139,6 +149,7 @@ class LabelChecker:
         self.queue = queue if queue is not None else CheckQueue(getattr(ocr, "slots", None) or usable_cores())
         self._index_cache: tuple[int, ListSnapshot, NameIndex] | None = None
         self.read_names = read_names
+        self.processes = processes
 
     def name_index(self) -> tuple[ListSnapshot, NameIndex]:
         """The NameIndex for the current lists, rebuilt only when the Index generation changes."""
@@ -152,6 +163,12 @@ class LabelChecker:
                 snap = ListSnapshot.from_index(self.lists)
                 self._index_cache = (gen, snap, NameIndex(snap))
         return self._index_cache[1], self._index_cache[2]
+
+    def warm_up(self) -> None:
+        """Read the lists and start the OCR worker processes (if any) now, before the first photo."""
+        snap, _ = self.name_index()
+        if self.processes is not None:
+            self.processes.warm_up(snap)
 
     def load(self, src: Path | bytes | LoadedImage, name: str | None = None) -> LoadedImage:
         if isinstance(src, LoadedImage):
@@ -213,18 +230,24 @@ class LabelChecker:
         if hit_by_barcode and not self.ocr_after_barcode_hit:
             infos = [dict(li.info, ocr="skipped: barcode matched a listed product") for li in loaded]
             result = self._result(loaded, snap, match_all(index, [], barcodes), barcodes, OcrResult(), [], infos,
-                                  "barcode", t0)
+                                  path="barcode", t0=t0)
         else:
             with self.queue.slot(lambda position: report("queued", 0.1, position)):
-                result = self._read(loaded, snap, index, barcodes, report, t0)
+                evidence = self._evidence(loaded, index, barcodes, report)
+            result = self._result(loaded, snap, *evidence, path="ocr", t0=t0)
         report("done", 1.0, None)
         if all(key):
             self.cache.put(key, generation, result)
         return result
 
-    def _read(self, loaded: list[LoadedImage], snap: ListSnapshot, index: NameIndex, barcodes: list[Barcode],
-              report: Progress, t0: float) -> LabelResult:
-        """The OCR rounds (inside a queue slot)."""
+    def read(self, loaded: list[LoadedImage], index: NameIndex, barcodes: list[Barcode],
+             report: Progress | None = None, crowded: bool | None = None) -> Evidence:
+        """The OCR rounds (inside a queue slot; in a worker process when `processes` is set): the evidence a
+        verdict is decided on. crowded: others wait for OCR, so the second round reads one image after the
+        other (less CPU); None asks this checker's own queue."""
+        report = report or (lambda stage, fraction, detail: None)
+        if crowded is None:
+            crowded = self.queue.waiting > 0
         hints = script_hints(barcodes)
         passes: list[OcrPass] = []
         texts: list[str] = []
@@ -244,8 +267,7 @@ class LabelChecker:
                       for li, (_, pi) in list(zip(loaded, prepped, strict=True))[len(name_infos):]]
             merged_ocr.passes += name_passes
             texts.append(lines_text(name_passes))
-            return self._result(loaded, snap, match_all(index, passes, barcodes), barcodes, merged_ocr, texts, infos,
-                                "ocr", t0)
+            return Evidence(match_all(index, passes, barcodes), barcodes, merged_ocr, texts, infos)
         for n, li in enumerate(loaded):
             report("ocr", 0.2 + 0.4 * n / len(loaded), n + 1)
             info = dict(li.info)
@@ -272,7 +294,7 @@ class LabelChecker:
                 shrunk = [shrink(im, self.preprocess_options.retry_max_side) for _, im in kinds]
                 # others waiting for OCR: one polarity after the other, stopping at a clear read (less CPU)
                 best, result = self.ocr.read_best([im for im, _ in shrunk], hints=hints,  # type: ignore[attr-defined]
-                                                  parallel=self.queue.waiting == 0)
+                                                  parallel=not crowded)
                 scale = shrunk[best][1] if best >= 0 else 1.0
                 if scale != 1.0:  # word boxes back in the prepared image's pixels (name candidates compare heights)
                     for p in result.passes:
@@ -288,7 +310,7 @@ class LabelChecker:
         if name_passes:  # after the page passes: the parsed name candidates come from the first page pass
             merged_ocr.passes += name_passes
             texts.append(lines_text(name_passes))
-        return self._result(loaded, snap, matches, barcodes, merged_ocr, texts, infos, "ocr", t0)
+        return Evidence(matches, barcodes, merged_ocr, texts, infos)
 
     def _read_names(self, prepped: list[tuple[Image.Image, dict]], index: NameIndex, barcodes: list[Barcode],
                     hints: frozenset[str], report: Progress, count: int) -> tuple[list[OcrPass], list[dict], bool]:
@@ -320,8 +342,20 @@ class LabelChecker:
         seen = {b.text for b in known}
         return [b for b in barcodes_in_text(lines) if b.text not in seen]
 
+    def _evidence(self, loaded: list[LoadedImage], index: NameIndex, barcodes: list[Barcode],
+                  report: Progress) -> Evidence:
+        """The OCR rounds here, or in a worker process (workers.py) that has its own GIL and a lower
+        priority, so barcode hits and chat in this process are not held up by OCR work."""
+        if self.processes is not None:
+            report("ocr", 0.2, 1)
+            gathered = self.processes.read(loaded, barcodes, self.name_index()[0], crowded=self.queue.waiting > 0)
+            if gathered is not None:
+                return gathered
+            # the worker died (out of memory, killed): this check is read here, the pool is started anew
+        return self.read(loaded, index, barcodes, report)
+
     def _result(self, loaded: list[LoadedImage], snap: ListSnapshot, matches: list[Match], barcodes: list[Barcode],
-                merged_ocr: OcrResult, texts: list[str], infos: list[dict], path: str, t0: float) -> LabelResult:
+                merged_ocr: OcrResult, texts: list[str], infos: list[dict], *, path: str, t0: float) -> LabelResult:
         parsed = parse(merged_ocr) if merged_ocr.passes else None
         readable = merged_ocr.readable_words() if merged_ocr.passes else 0
         decision = decide(matches, readable, len(barcodes), snap.as_of)
@@ -338,10 +372,12 @@ class LabelChecker:
         )
 
 
-def build_label_checker(settings: Any, index: Any | None = None, searcher: Any | None = None) -> LabelChecker:
+def build_label_checker(settings: Any, index: Any | None = None, searcher: Any | None = None,
+                        processes: bool = False) -> LabelChecker:
     """The real checker for a home: lists from the Index, Tesseract OCR (in-process when tesserocr is
     installed), legal basis from the Retriever (refreshed when the index generation moves), the verdict
-    cache and the OCR queue sized by settings.ocr."""
+    cache and the OCR queue sized by settings.ocr. processes: the OCR rounds run in worker processes
+    (workers.py; the web app asks for them, a one-off CLI check does not); `ocr.processes` overrides."""
     from assistant.label.tesseract import build_ocr
 
     if index is None:
@@ -362,8 +398,14 @@ def build_label_checker(settings: Any, index: Any | None = None, searcher: Any |
     ocr = build_ocr(settings)
     limits = ImageLimits(settings.ocr.max_file_mb, settings.ocr.max_pixels)
     generation = getattr(index, "generation", None)
+    configured = getattr(settings.ocr, "processes", None)
+    pool = None
+    if configured if configured is not None else processes:
+        from assistant.label.workers import OcrProcesses
+
+        pool = OcrProcesses(settings, ocr.slots, getattr(settings.ocr, "nice", 5), limits)
     return LabelChecker(index, ocr, LegalBasis(searcher, generation=generation), limits,
-                        cache=VerdictCache(settings.ocr.cache_size), queue=CheckQueue(ocr.slots))
+                        cache=VerdictCache(settings.ocr.cache_size), queue=CheckQueue(ocr.slots), processes=pool)
 
 
 __all__ = ["HAZARD", "LabelChecker", "LabelResult", "build_label_checker", "grounds_for", "well_read_lines"]

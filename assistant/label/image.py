@@ -39,6 +39,7 @@ class LoadedImage:
     image: Image.Image  # RGB, upright
     info: dict = field(default_factory=dict)  # format, original size, exif rotation
     sha256: str = ""  # of the file's bytes: the verdict cache key and the audit log's file hash
+    data: bytes = field(default=b"", repr=False)  # the file's bytes: an OCR worker process decodes them again
 
 
 _heif_registered = False
@@ -115,4 +116,4 @@ def load_image(src: Path | bytes, name: str | None = None, limits: ImageLimits |
         raise BadInputFile(name, f"이미지가 손상되었거나 잘렸습니다 ({exc})", f"image is corrupt or truncated ({exc})") from exc
     orientation = img.getexif().get(0x0112, 1) if hasattr(img, "getexif") else 1
     info = {"format": fmt, "size": [w, h], "decoded": list(upright.size), "exif_orientation": int(orientation or 1)}
-    return LoadedImage(name, upright.convert("RGB"), info, hashlib.sha256(data).hexdigest())
+    return LoadedImage(name, upright.convert("RGB"), info, hashlib.sha256(data).hexdigest(), data)

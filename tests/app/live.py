@@ -42,7 +42,7 @@ def live_services(home: Path, real: bool):
         from assistant.services import Services
         from assistant.settings import load_settings
 
-        services = Services(load_settings(home))
+        services = Services(load_settings(home), label_processes=True)  # as app.py serves it
     else:
         from app_fakes import make_services
 

@@ -262,15 +262,21 @@ def test_completion_reply_is_validated_like_a_chat_reply():
 
 
 def test_a_quoted_sentence_with_its_paragraph_mark_is_supported():
-    # the reply is NFKC-normalised ("①" → "1"); the passage must be read the same way, or the quoted
-    # paragraph mark looks like an invented number and the faithful answer is thrown away
+    # the check reads both sides NFKC-normalised ("①" → "1"), or the quoted paragraph mark looks like an
+    # invented number and the faithful answer is thrown away; the officer still sees the model's "①"
     hit = FakeHit("관세법(샘플).txt", "제96조", "관세법(샘플) 제96조(여행자 휴대품 등의 감면)",
                   "관세법(샘플) 제96조(여행자 휴대품 등의 감면) ① 다음 물품은 수입할 때 관세를 면제할 수 있다. "
                   "1. 여행자가 들고 오는 물품")
     answerer, _ = completion_answerer([hit], ["① 다음 물품은 수입할 때 관세를 면제할 수 있다 [1]."])
     ans = answerer.ask("여행자 휴대품은 관세가 면제돼?")
     assert ans.mode == "fake" and ans.grounded and ans.warnings == []
-    assert ans.answer.startswith("1 다음 물품은 수입할 때 관세를 면제할 수 있다 [1]")
+    assert ans.answer.startswith("① 다음 물품은 수입할 때 관세를 면제할 수 있다 [1]")
+
+
+def test_fullwidth_markers_are_read_as_citations():
+    answerer, _ = completion_answerer([ART96], ["주류는 2병까지 면세한다 ［１］."])
+    ans = answerer.ask("여행자 주류 면세는?")
+    assert ans.grounded and ans.mode == "fake" and ans.answer.startswith("주류는 2병까지 면세한다 [1]")
 
 
 def test_a_finding_cited_by_its_summary_line_carries_one_marker():
