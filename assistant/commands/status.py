@@ -91,7 +91,14 @@ def ocr_info(settings) -> dict[str, Any]:
         return {"tesseract": exe, "available": False, "languages": [], "wanted": list(settings.ocr.languages)}
     wanted = list(settings.ocr.languages)
     return {"tesseract": exe, "available": True, "version": version, "languages": found, "wanted": wanted,
-            "missing": [lang for lang in wanted if lang not in found]}
+            "missing": [lang for lang in wanted if lang not in found], **ocr_workers(settings)}
+
+
+def ocr_workers(settings) -> dict[str, Any]:
+    """Label checks read at once, and where: `processes` None = worker processes in the web app only."""
+    from assistant.settings import available_cores
+
+    return {"workers": settings.ocr.workers or available_cores(), "processes": settings.ocr.processes}
 
 
 def collect(settings, role: str | None = None) -> dict[str, Any]:
@@ -150,6 +157,11 @@ def run(args: argparse.Namespace) -> int:
         ("OCR", f"{ocr.get('version', '')} · {', '.join(ocr['languages'])}" if ocr["available"]
          else ("tesseract 없음" if ko else "tesseract not found")),
     ]
+    if ocr["available"]:
+        where = {None: ("웹 앱은 작업 프로세스, 명령줄은 이 프로세스" if ko else "worker processes in the web app"),
+                 True: ("작업 프로세스" if ko else "worker processes"), False: ("이 프로세스 안" if ko else "in-process")}
+        lines.append((("라벨 판독" if ko else "label OCR"),
+                      f"{ocr['workers']}{'개 동시' if ko else ' at once'} · {where[ocr['processes']]}"))
     if ocr.get("missing"):
         lines.append(("OCR 누락 언어" if ko else "OCR missing", ", ".join(ocr["missing"])))
     for kind, n in info["records"].items():

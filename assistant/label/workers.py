@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -33,11 +34,24 @@ from assistant.label.snapshot import ListSnapshot
 _WORKER: dict[str, Any] = {}  # this worker process's LabelChecker (set by _start_worker)
 
 
+def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:
+    """A worker outlives an app stopped by a signal (SIGTERM skips the pool's shutdown): each one leaves as
+    soon as its parent is gone, so no idle Tesseract process (≈ 400 MB) stays behind."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _start_worker(settings: Any, snapshot: ListSnapshot, nice: int, limits: ImageLimits,
-                  options: PreprocessOptions, read_names: bool) -> None:
-    """In the new process: lower its priority, build the OCR engine and the lists' NameIndex, and load the
-    first model so the first photo does not pay for it."""
+                  options: PreprocessOptions, read_names: bool, parent: int) -> None:
+    """In the new process: leave with the parent, lower its priority, build the OCR engine and the lists'
+    NameIndex, and load the first model so the first photo does not pay for it."""
     from PIL import Image
+
+    _exit_with_parent(parent)
 
     from assistant.label.checker import LabelChecker
     from assistant.label.slots import CheckQueue
@@ -90,7 +104,8 @@ class OcrProcesses:
                 old = self._pool
                 self._pool = ProcessPoolExecutor(
                     self.workers, mp_context=self._context, initializer=_start_worker,
-                    initargs=(self.settings, snapshot, self.nice, self.limits, self.options, self.read_names))
+                    initargs=(self.settings, snapshot, self.nice, self.limits, self.options, self.read_names,
+                              os.getpid()))
                 self._snapshot = snapshot
                 if old is not None:
                     old.shutdown(wait=False)  # its running checks finish; their results still arrive

@@ -17,7 +17,8 @@ from assistant.label.snapshot import ListSnapshot
 from assistant.label.workers import OcrProcesses
 from assistant.settings import load_settings
 
-pytestmark = [needs_fonts, pytest.mark.skipif(not MODELS, reason="Tesseract models not installed")]
+pytestmark = [needs_fonts, pytest.mark.skipif(not MODELS, reason="Tesseract models not installed"),
+              pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs Linux /proc")]
 
 
 def _engine():
@@ -95,3 +96,40 @@ def test_the_web_app_asks_for_processes_and_the_setting_overrides(tmp_path):
     assert isinstance(app.processes, OcrProcesses) and app.processes.workers == app.queue.slots
     off = load_settings(tmp_path, ocr={"processes": False})
     assert build_label_checker(off, Lists(), processes=True).processes is None
+
+
+def test_workers_leave_when_the_app_is_killed(tmp_path):
+    """SIGTERM/SIGKILL skip the pool's shutdown; the workers notice their parent is gone and exit."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time\n"
+        "from assistant.label.snapshot import ListSnapshot\n"
+        "from assistant.label.workers import OcrProcesses\n"
+        "from assistant.settings import load_settings\n"
+        f"pool = OcrProcesses(load_settings({str(tmp_path)!r}, ocr={{'languages': ['eng']}}), workers=1)\n"
+        "print(*pool.warm_up(ListSnapshot()), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    app = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(app.stdout.readline())
+        assert _running(worker)  # alive while the app runs
+        app.kill()
+        app.wait(10)
+        deadline = time.time() + 15
+        while _running(worker) and time.time() < deadline:
+            time.sleep(0.2)
+        assert not _running(worker)
+    finally:
+        app.kill()
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped (/proc/PID/stat's state field)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

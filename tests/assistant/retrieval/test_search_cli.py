@@ -83,6 +83,8 @@ def test_status_json(indexed_home, capsys):
     assert info["records"]["regulation"] == 7 and info["records"]["finding"] == 2
     assert info["disk_bytes"]["sqlite"] > 0 and info["disk_bytes"]["bm25"] > 0
     assert "languages" in info["ocr"]
+    if info["ocr"]["available"]:  # how many label checks read at once, and where
+        assert info["ocr"]["workers"] >= 1 and info["ocr"]["processes"] is None
     _, out = run_cli(capsys, "--home", str(indexed_home), "--role", "officer", "status", "--json")
     assert "finding" not in json.loads(out)["records"]
 
