@@ -8,7 +8,7 @@ Order of work, cheapest first (each step ends the check when it settles it):
 1. the verdict cache: the same photo bytes against the same index generation (cache.py);
 2. the barcode fast path: a barcode of a listed product is decisive, so OCR is skipped (unless
    `ocr_after_barcode_hit`) and the check never waits in the OCR queue;
-3. OCR, one `queue` slot at a time (slots.py): a first round, and when it finds nothing strong a second
+3. OCR, one `queue` slot at a time (slots.py; in the web app inside a worker process, workers.py): a first round, and when it finds nothing strong a second
    round on background-flattened versions of the photo (glare, shading of a curved bottle, a misjudged
    polarity; preprocess.retry_images), skipping the lines the first round already read whole and
    confidently. Digits printed under the bars count as a barcode when their check digit holds.

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +33,7 @@ from assistant.label.preprocess import PreprocessOptions
 from assistant.label.snapshot import ListSnapshot
 
 _WORKER: dict[str, Any] = {}  # this worker process's LabelChecker (set by _start_worker)
+MAX_RESTARTS = 3  # pools that died before this checker stops using worker processes (reads in-process)
 
 
 def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:
@@ -49,9 +51,9 @@ def _start_worker(settings: Any, snapshot: ListSnapshot, nice: int, limits: Imag
                   options: PreprocessOptions, read_names: bool, parent: int) -> None:
     """In the new process: leave with the parent, lower its priority, build the OCR engine and the lists'
     NameIndex, and load the first model so the first photo does not pay for it."""
-    from PIL import Image
-
     _exit_with_parent(parent)
+
+    from PIL import Image
 
     from assistant.label.checker import LabelChecker
     from assistant.label.slots import CheckQueue
@@ -113,7 +115,10 @@ class OcrProcesses:
 
     def read(self, loaded: list[LoadedImage], barcodes: list[Barcode], snapshot: ListSnapshot,
              crowded: bool = False) -> Any:
-        """The Evidence for these photos, read in a worker; None when the worker died on the way."""
+        """The Evidence for these photos, read in a worker; None when the worker died on the way (or the
+        workers keep dying, e.g. cannot start: then the checker reads in its own process from now on)."""
+        if self.restarts >= MAX_RESTARTS:
+            return None
         photos = [(li.name, li.data) if li.data else li for li in loaded]
         pool = self._pool_for(snapshot)
         try:
@@ -123,6 +128,10 @@ class OcrProcesses:
                 if self._pool is pool:
                     self._pool, self._snapshot = None, None
                     self.restarts += 1
+                    if self.restarts == MAX_RESTARTS:
+                        print(f"[label] OCR 작업 프로세스가 {MAX_RESTARTS}번 멈춰 이제부터 앱 프로세스 안에서 판독합니다 "
+                              f"(OCR worker processes died {MAX_RESTARTS} times: reading in-process from now on)",
+                              file=sys.stderr)
             pool.shutdown(wait=False)
             return None
 

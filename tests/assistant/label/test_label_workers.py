@@ -14,7 +14,7 @@ from test_label_lines import BOLD, FONT, MODELS, PRODUCTS, draw, needs_fonts, pn
 from assistant.label.checker import LabelChecker, build_label_checker
 from assistant.label.legal import LegalBasis
 from assistant.label.snapshot import ListSnapshot
-from assistant.label.workers import OcrProcesses
+from assistant.label.workers import MAX_RESTARTS, OcrProcesses
 from assistant.settings import load_settings
 
 pytestmark = [needs_fonts, pytest.mark.skipif(not MODELS, reason="Tesseract models not installed"),
@@ -82,6 +82,15 @@ def test_a_killed_worker_costs_that_check_time_not_an_error(pool):
     assert after.verdict == "hazard" and after.images[0]["worker_pid"] not in (pid, os.getpid())
 
 
+def test_workers_that_cannot_start_leave_the_checks_to_this_process():
+    broken = OcrProcesses(object(), workers=1)  # a worker cannot build its OCR engine from these settings
+    checker = LabelChecker(ListSnapshot.from_rows(PRODUCTS, []), _engine(), LegalBasis(None), processes=broken)
+    for _ in range(MAX_RESTARTS + 1):
+        res = checker.check([_label()])
+        assert res.verdict == "hazard" and "worker_pid" not in res.images[0]
+    assert broken.restarts == MAX_RESTARTS and broken._pool is None  # no new pool after the third
+
+
 def test_the_web_app_asks_for_processes_and_the_setting_overrides(tmp_path):
     class Lists:  # an Index with no lists and no regulations, as far as the checker asks
         def counts(self):
@@ -106,7 +115,7 @@ def test_workers_leave_when_the_app_is_killed(tmp_path):
     code = (
         "import sys, time\n"
         "from assistant.label.snapshot import ListSnapshot\n"
-        "from assistant.label.workers import OcrProcesses\n"
+        "from assistant.label.workers import MAX_RESTARTS, OcrProcesses\n"
         "from assistant.settings import load_settings\n"
         f"pool = OcrProcesses(load_settings({str(tmp_path)!r}, ocr={{'languages': ['eng']}}), workers=1)\n"
         "print(*pool.warm_up(ListSnapshot()), flush=True)\n"
