@@ -30,6 +30,7 @@ from assistant.prompts import Prompt, load_prompt
 NO_BASIS = "근거를 찾지 못했습니다."
 NO_BASIS_EN = "No basis was found in the indexed material."
 _WIDE_MARKER = re.compile(r"[\[［]\s*[0-9０-９]{1,3}(?:\s*[,，、]\s*[0-9０-９]{1,3})*\s*[\]］]")
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")  # HTML-like tags a model imitates
 _STRAY_STOP = re.compile(r"[.。]\s*((?:\[\d{1,3}\]\s*)+)[.。]")
 WARN_INVALID = "존재하지 않는 출처 번호 {nums}를 답변에서 제거했습니다."
 WARN_UNSUPPORTED = "인용한 자료에 없는 내용(숫자·용어)이 들어 있는 문장 {n}개를 답변에서 뺐습니다."
@@ -164,7 +165,8 @@ class Answerer:
         """Validate the reply's markers and sentences; an answer with no valid, supported citation is
         replaced by the extractive one, with a warning, never shown as a grounded LLM answer."""
         # only the markers are normalised ("［１］" → "[1]"); the officer sees the model's own text ("①" stays)
-        raw = _WIDE_MARKER.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), reply).strip()
+        raw = _WIDE_MARKER.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), reply)
+        raw = _MARKUP.sub("", raw).strip()  # a server without the grammar: "…한다.</blockquote> [1]" → "…한다. [1]"
         raw = _STRAY_STOP.sub(r" \1.", raw)  # "…한다. [1]." → "…한다 [1]."
         check = validate_markers(raw, len(shown))
         warnings: list[str] = []

@@ -17,8 +17,8 @@ refusal ::= "근거를 찾지 못했습니다."
 answer ::= sentence (" " sentence)?
 sentence ::= lead body " " cite "."
 cite ::= "[" num "]"
-lead ::= [^\\[\\]\\n\\x00-\\x1F\\x7F ]
-body ::= [^\\[\\]\\n\\x00-\\x1F\\x7F]{1,149}
+lead ::= [^\\[\\]<>\\n\\x00-\\x1F\\x7F ]
+body ::= [^\\[\\]<>\\n\\x00-\\x1F\\x7F]{1,149}
 num ::= "1" | "2"
 """
 
@@ -43,8 +43,8 @@ def cited_answer_gbnf(n_passages: int, max_sentences: int = 3, max_chars: int = 
         f"answer ::= sentence {more}".rstrip(),
         'sentence ::= lead body " " cite "."',
         'cite ::= "[" num "]"',
-        "lead ::= [^\\[\\]\\n\\x00-\\x1F\\x7F ]",
-        f"body ::= [^\\[\\]\\n\\x00-\\x1F\\x7F]{{1,{max_chars - 1}}}",
+        "lead ::= [^\\[\\]<>\\n\\x00-\\x1F\\x7F ]",  # no markup: a small model imitates HTML ("</blockquote>")
+        f"body ::= [^\\[\\]<>\\n\\x00-\\x1F\\x7F]{{1,{max_chars - 1}}}",
         f"num ::= {nums}",
     ])
 

@@ -273,6 +273,12 @@ def test_a_quoted_sentence_with_its_paragraph_mark_is_supported():
     assert ans.answer.startswith("① 다음 물품은 수입할 때 관세를 면제할 수 있다 [1]")
 
 
+def test_markup_a_model_imitates_is_not_shown():
+    answerer, _ = completion_answerer([ART96], ["주류는 2병까지 면세한다.</blockquote></blockquote><blockquote> [1]."])
+    ans = answerer.ask("여행자 주류 면세는?")
+    assert ans.grounded and "<" not in ans.answer and ans.answer.startswith("주류는 2병까지 면세한다 [1]")
+
+
 def test_fullwidth_markers_are_read_as_citations():
     answerer, _ = completion_answerer([ART96], ["주류는 2병까지 면세한다 ［１］."])
     ans = answerer.ask("여행자 주류 면세는?")

@@ -15,7 +15,7 @@ PROMPT = "<자료>\n[1] 관세법 제96조\n여행자 휴대품은 면세한다.
 
 
 def shape(n_passages: int, max_sentences: int, max_chars: int) -> re.Pattern[str]:
-    sentence = rf"[^\[\]\n ][^\[\]\n]{{1,{max_chars - 1}}} \[[1-{n_passages}]\]\."
+    sentence = rf"[^\[\]<>\n ][^\[\]<>\n]{{1,{max_chars - 1}}} \[[1-{n_passages}]\]\."
     return re.compile(rf"^ ?(?:{re.escape(REFUSAL)}|{sentence}(?: {sentence}){{0,{max_sentences - 1}}})\n?$")
 
 
