@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -274,3 +275,24 @@ def test_a_name_crop_no_model_reads_is_read_again_in_the_other_polarity():
     ocr = ScriptedLineOCR({(0, "light", "kor+eng"): ("AT Sas", 29.0)}, boxes)
     read = _scripted_read(ocr, boxes, Image.new("L", (700, 300), 255))
     assert read.passes[0].langs == "kor+eng" and read.passes[0].text == "AT Sas"
+
+
+@needs_fonts
+def test_clean_line_keeps_the_letters_under_glare_over_part_of_the_line():
+    # light letters on a grey band; glare over the right half lifts the background and washes the letters out
+    # (far less contrast than on the left): one threshold for the whole line drops them
+    from assistant.label.lines import clean_line
+
+    w, h = 1000, 140
+    band = np.full((h, w), 90.0)
+    band[:, w // 2:] = np.linspace(90, 215, w - w // 2)[None, :]
+    text = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(text).text((40, 30), "Green Coffee Slim 800", font=ImageFont.truetype(BOLD, 72), fill=255)
+    letters = np.asarray(text) > 128
+    contrast = np.full((h, w), 60.0)  # the letters 60 levels above their background, 10 in the full glare
+    contrast[:, w // 2:] = np.linspace(60, 10, w - w // 2)[None, :]
+    img = Image.fromarray(np.clip(band + np.where(letters, contrast, 0), 0, 255).astype(np.uint8))
+    ink = np.asarray(clean_line(img, LineBox(40, 40, 960, 110, 60.0, "light", 19), (0, 0))) < 128
+    for a, b in ((0, 250), (250, 500), (500, 750), (750, 1000)):  # every quarter, the glared one too
+        assert (ink[:, a:b] & letters[:, a:b]).sum() > 0.8 * letters[:, a:b].sum()
+    assert (ink & ~letters).sum() < 0.02 * letters.sum()  # and no background taken for ink
