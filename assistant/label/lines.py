@@ -196,11 +196,30 @@ def find_lines(img: Image.Image | np.ndarray, max_side: int = 900) -> list[LineB
     return sorted(kept, key=lambda b: (-b.height, b.top))
 
 
+LOCAL_WINDOW = 2.0  # glyph heights: the neighbourhood whose strongest stroke sets the local contrast
+LOCAL_FLOOR = 0.25  # share of the line's strongest response below which a neighbourhood is not stretched
+
+
+def _local_contrast(hat: np.ndarray, glyph: float) -> np.ndarray:
+    """The hat response scaled by the strongest response within a couple of glyph heights: under glare or
+    in a shadow the strokes of part of a line differ less from their background, and one Otsu threshold for
+    the whole line would drop them ("Green Coffe ... 800" of "Green Coffee Slim 800"). Neighbourhoods whose
+    strongest response is below a share of the line's are not stretched (noise between the letters)."""
+    import cv2
+
+    h = hat.astype(np.float32)
+    w = max(3, round(LOCAL_WINDOW * glyph)) | 1
+    local = cv2.blur(cv2.dilate(h, np.ones((w, w), np.uint8)), (w, w))
+    floor = max(12.0, LOCAL_FLOOR * float(np.percentile(h, 99.5)))
+    return np.clip(255.0 * h / np.maximum(local, floor), 0, 255).astype(np.uint8)
+
+
 def clean_line(crop: Image.Image, box: LineBox, offset: tuple[int, int]) -> Image.Image:
     """The line as black glyphs on white. Strokes are separated from their background by a morphological
     top-hat (light text) or black-hat (dark text) with a kernel about half the glyph height — wider than a
     stroke, narrower than a band's gradient or a specular stripe — then thresholded (Otsu inside the line's
-    own box); what cannot be a glyph is removed (regions much taller than the line, blobs cut by the crop's
+    own box, after scaling each stroke by the strongest response around it: glare or a shadow over part of the
+    line); what cannot be a glyph is removed (regions much taller than the line, blobs cut by the crop's
     edge). Band edges, gradients and glare then no longer reach Tesseract's binarisation, which a
     single-line read is sensitive to."""
     import cv2
@@ -209,6 +228,7 @@ def clean_line(crop: Image.Image, box: LineBox, offset: tuple[int, int]) -> Imag
     k = max(7, round(0.45 * box.height)) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     hat = cv2.morphologyEx(g, cv2.MORPH_TOPHAT if box.polarity == "light" else cv2.MORPH_BLACKHAT, kernel)
+    hat = _local_contrast(hat, box.height)
     x0, y0 = max(0, box.left - offset[0]), max(0, box.top - offset[1])
     inner = hat[y0:y0 + max(1, box.bottom - box.top), x0:x0 + max(1, box.width)]
     if inner.size < 16:

@@ -9,7 +9,13 @@ Tesseract's single-line mode (`read_lines`, psm 7), with the models that fit wha
 - `tha` when the product looks Thai (a Thai GS1 barcode, or the crop read as lower-case junk — what Thai
   looks like to `kor+eng`);
 - `chi_sim` and `jpn` when `kor+eng` read the crop as junk that is not Thai-like (Han and kana);
-- `vie` on a Vietnamese hint or when the read shows Vietnamese diacritics.
+- `vie` on a Vietnamese hint or when the read shows Vietnamese diacritics;
+- a CJK model that read an earlier crop of the photo clearly (the label's script) on every later crop
+  `kor+eng` does not read clearly, first.
+
+A crop no model reads clearly is read once more in the other polarity (the detector keeps one polarity of a
+row, and a drop shadow or an outline can give more pieces than the letters); that read replaces the first
+only when some model reads it clearly.
 
 After each crop the caller's `settle(passes)` is asked whether the evidence so far is decisive (a strong
 product-name match, pooled with the other photos of the group); the reader stops there, and the checker
@@ -24,7 +30,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PIL import Image, ImageOps
@@ -87,13 +93,17 @@ def line_crop(img: Image.Image, box: LineBox, clean: bool = True) -> Image.Image
     return crop
 
 
-def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], thai_suspected: bool) -> list[str]:
-    """The other models worth a try on a crop, in the order to try them, given what `kor+eng` read there."""
+def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], thai_suspected: bool,
+                label_cjk: tuple[str, ...] = ()) -> list[str]:
+    """The other models worth a try on a crop, in the order to try them, given what `kor+eng` read there.
+    label_cjk: the CJK models that read an earlier crop of the photo clearly (the label's script), tried first
+    on any crop `kor+eng` does not read clearly: a short kana or Han line can look like a plausible Latin word
+    to `kor+eng` ("Tir" for ティー, confidence 70) and would otherwise not be shown to them."""
     words = first.words
     conf = mean_conf(first)
     thai = models.get("thai")
     cjk = list(models.get("cjk") or [])
-    out: list[str] = []
+    out: list[str] = [m for m in label_cjk if m in cjk and not confident(first)]
     junk = not words or conf < CJK_JUNK_CONF
     junk_thai = bool(words) and thai_like(words) and conf < THAI_LINE_CONF
     if thai and ("tha" in hints or junk_thai or (thai_suspected and conf < THAI_LINE_CONF)):
@@ -132,6 +142,19 @@ def _assemble(reads: dict[str, list[tuple[LineBox, OcrPass]]], box_of: dict[int,
     return out
 
 
+def _read_crop(ocr: Any, crop: Image.Image, first_model: str, models: dict[str, Any], hints: frozenset[str],
+               thai_suspected: bool, label_cjk: tuple[str, ...]) -> list[tuple[str, OcrPass]]:
+    """One crop read with `first_model`, then with the models that fit its read until one reads it clearly."""
+    first = ocr.read_lines([crop], first_model)[0]
+    out = [(first_model, first)]
+    for langs in dict.fromkeys(_models_for(first, models, hints, thai_suspected, label_cjk)):
+        p = ocr.read_lines([crop], langs)[0]
+        out.append((langs, p))
+        if confident(p):
+            break
+    return out
+
+
 def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset[str] = frozenset(),
                     max_crops: int = MAX_CROPS, lines: list[LineBox] | None = None) -> NameRead:
     """Read the name candidates of `img` (preprocessed, upright), tallest first, until `settle` says the
@@ -144,24 +167,27 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
     box_of: dict[int, tuple[int, int, int, int]] = {}
     result = NameRead(info={"lines_found": len(found), "candidates": len(candidates), "crops_read": 0, "models": []})
     thai_suspected = "tha" in hints
+    label_cjk: tuple[str, ...] = ()
     for box in candidates:
-        crop = line_crop(img, box)
         box_of[id(box)] = box.crop_box(img.size)
-        first = ocr.read_lines([crop], first_model)[0]
-        reads.setdefault(first_model, []).append((box, first))
-        others = _models_for(first, models, hints, thai_suspected)
-        tried = []
-        for langs in others:
-            p = ocr.read_lines([crop], langs)[0]
+        crop_reads = _read_crop(ocr, line_crop(img, box), first_model, models, hints, thai_suspected, label_cjk)
+        if not any(confident(p) for _, p in crop_reads):
+            # no model reads the crop clearly: the detector may have kept the wrong polarity of the row (a drop
+            # shadow or a letter's outline can give more pieces than the letters), so the other one is read too
+            flipped = replace(box, polarity="dark" if box.polarity == "light" else "light")
+            again = _read_crop(ocr, line_crop(img, flipped), first_model, models, hints, thai_suspected, label_cjk)
+            result.info["flipped"] = result.info.get("flipped", 0) + 1
+            if any(confident(p) for _, p in again):
+                crop_reads = again
+        for langs, p in crop_reads:
             reads.setdefault(langs, []).append((box, p))
-            tried.append(langs)
-            if confident(p):
-                if langs in ("tha", "vie"):  # the label's script: later crops and the page passes use it
-                    result.scripts.add(langs)
-                break
+            if confident(p) and langs in ("tha", "vie"):  # the label's script: later crops and the page passes use it
+                result.scripts.add(langs)
+            if confident(p) and langs in (models.get("cjk") or []) and langs not in label_cjk:
+                label_cjk += (langs,)
         thai_suspected = thai_suspected or "tha" in result.scripts
         result.info["crops_read"] += 1
-        result.info["models"].append("+".join([first_model, *tried]))
+        result.info["models"].append("+".join(langs for langs, _ in crop_reads))
         result.passes = _assemble(reads, box_of)
         if settle(result.passes):
             result.settled = True

@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from assistant.label.checker import LabelChecker
 from assistant.label.legal import LegalBasis
-from assistant.label.lines import find_lines
+from assistant.label.lines import LineBox, find_lines
 from assistant.label.match import NameIndex, match_all
 from assistant.label.name_lines import name_candidates, read_name_lines
 from assistant.label.ocr import FakeOCR, OcrPass, OcrResult, OcrWord
@@ -200,3 +201,98 @@ def test_real_tesseract_reads_a_thai_name_on_a_dark_band():
     res = _checker(engine).check([png(img)])
     assert res.verdict == "hazard" and res.matches[0].canonical == "ไฟเบอร์ดีท็อกซ์"
     assert "tha" in res.images[0]["passes"]
+
+
+class ScriptedLineOCR(FakeOCR):
+    """`read_lines` answers from a script: {(crop number, polarity, model): (text, confidence)}; a crop is
+    told apart by its box (the test passes the lines), its polarity by how the reader asked for it."""
+
+    models: dict = {"first": "kor+eng", "cjk": ["chi_sim", "jpn"], "thai": None, "vie": None}
+
+    def __init__(self, script: dict, boxes: list):
+        super().__init__([])
+        self.script, self.boxes, self.asked = script, boxes, []
+        self.current: tuple[int, str] = (0, "dark")
+
+    def read_lines(self, crops, langs):
+        self.asked.append((*self.current, langs))
+        text, conf = self.script.get((*self.current, langs), ("", 0.0))
+        return [OcrPass(langs, [OcrWord(t, conf, 0) for t in text.split()], region="line") for _ in crops]
+
+
+def _scripted_read(ocr: ScriptedLineOCR, boxes: list, img: Image.Image):
+    """read_name_lines with the crop being read made known to the scripted engine (through line_crop)."""
+    import assistant.label.name_lines as nl
+
+    real = nl.line_crop
+
+    def crop(image, box, clean=True):
+        n = next(i for i, b in enumerate(boxes) if (b.left, b.top, b.right, b.bottom) == (box.left, box.top, box.right, box.bottom))
+        ocr.current = (n, box.polarity)
+        return real(image, box, clean)
+
+    nl.line_crop = crop
+    try:
+        return read_name_lines(ocr, img, lambda passes: False, lines=boxes)
+    finally:
+        nl.line_crop = real
+
+
+JA_PRODUCTS = [{"seq": "9", "product": "スリムビューティー", "manufacturer": "株式会社ビューティラボ", "source": "I2715.json"}]
+
+
+def test_a_cjk_model_that_read_one_name_line_also_reads_the_next_one():
+    # a name wrapped over two lines; kor+eng reads the short second line as a plausible Latin word ("Tir", 70):
+    # not junk on its own, but the photo's first name line was Japanese, so jpn reads it too
+    boxes = [LineBox(100, 100, 500, 160, 56.0, "dark", 6), LineBox(150, 200, 400, 260, 50.0, "dark", 3)]
+    script = {(0, "dark", "kor+eng"): ("AYVLAEa-", 0.0), (0, "dark", "chi_sim"): ("又 JUAE", 40.0),
+              (0, "dark", "jpn"): ("スリ ム ビ ュ ー", 90.0), (1, "dark", "kor+eng"): ("Tir", 70.0),
+              (1, "dark", "jpn"): ("ティ ー", 93.0)}
+    ocr = ScriptedLineOCR(script, boxes)
+    read = _scripted_read(ocr, boxes, Image.new("L", (600, 300), 255))
+    assert (1, "dark", "jpn") in ocr.asked and (1, "dark", "chi_sim") not in ocr.asked  # the label's model first
+    index = NameIndex(ListSnapshot.from_rows(JA_PRODUCTS, []))
+    product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
+    assert product and product[0].strength == "strong" and product[0].canonical == "スリムビューティー"
+    # a Latin label: a crop kor+eng reads clearly is not shown to the CJK models
+    ocr = ScriptedLineOCR({(0, "dark", "kor+eng"): ("Black Mamba", 92.0), (1, "dark", "kor+eng"): ("Energy", 91.0)}, boxes)
+    _scripted_read(ocr, boxes, Image.new("L", (600, 300), 255))
+    assert [a[2] for a in ocr.asked] == ["kor+eng", "kor+eng"]
+
+
+def test_a_name_crop_no_model_reads_is_read_again_in_the_other_polarity():
+    # the detector kept the light copy of a row (a drop shadow's pieces); every model reads it as junk, the
+    # dark copy reads the name
+    boxes = [LineBox(100, 100, 560, 170, 60.0, "light", 11)]
+    script = {(0, "light", "kor+eng"): ("AT Sas", 29.0), (0, "dark", "kor+eng"): ("Golden Bee Slim Tea", 93.0)}
+    ocr = ScriptedLineOCR(script, boxes)
+    read = _scripted_read(ocr, boxes, Image.new("L", (700, 300), 255))
+    assert ocr.asked[0] == (0, "light", "kor+eng") and (0, "dark", "kor+eng") in ocr.asked
+    assert read.info["flipped"] == 1 and read.passes[0].text == "Golden Bee Slim Tea"
+    index = NameIndex(ListSnapshot.from_rows(PRODUCTS, []))
+    assert match_all(index, read.passes, [])[0].strength == "strong"
+    # the other polarity reads nothing clearly either: the first reads are kept
+    ocr = ScriptedLineOCR({(0, "light", "kor+eng"): ("AT Sas", 29.0)}, boxes)
+    read = _scripted_read(ocr, boxes, Image.new("L", (700, 300), 255))
+    assert read.passes[0].langs == "kor+eng" and read.passes[0].text == "AT Sas"
+
+
+@needs_fonts
+def test_clean_line_keeps_the_letters_under_glare_over_part_of_the_line():
+    # light letters on a grey band; glare over the right half lifts the background and washes the letters out
+    # (far less contrast than on the left): one threshold for the whole line drops them
+    from assistant.label.lines import clean_line
+
+    w, h = 1000, 140
+    band = np.full((h, w), 90.0)
+    band[:, w // 2:] = np.linspace(90, 215, w - w // 2)[None, :]
+    text = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(text).text((40, 30), "Green Coffee Slim 800", font=ImageFont.truetype(BOLD, 72), fill=255)
+    letters = np.asarray(text) > 128
+    contrast = np.full((h, w), 60.0)  # the letters 60 levels above their background, 10 in the full glare
+    contrast[:, w // 2:] = np.linspace(60, 10, w - w // 2)[None, :]
+    img = Image.fromarray(np.clip(band + np.where(letters, contrast, 0), 0, 255).astype(np.uint8))
+    ink = np.asarray(clean_line(img, LineBox(40, 40, 960, 110, 60.0, "light", 19), (0, 0))) < 128
+    for a, b in ((0, 250), (250, 500), (500, 750), (750, 1000)):  # every quarter, the glared one too
+        assert (ink[:, a:b] & letters[:, a:b]).sum() > 0.8 * letters[:, a:b].sum()
+    assert (ink & ~letters).sum() < 0.02 * letters.sum()  # and no background taken for ink
