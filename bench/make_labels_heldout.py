@@ -26,6 +26,7 @@ import argparse
 import json
 import random
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -567,11 +568,35 @@ def write_manifest(out: Path, seed: int, split: str, manifest: list[dict]) -> No
     print(f"{len(manifest)} items, {len(list((out / 'images').iterdir()))} files, {size / 1e6:.1f} MB -> {out}")
 
 
+FONT_PACKAGES = {"dejavu": "fonts-dejavu-core", "unfonts-core": "fonts-unfonts-core", "nanum": "fonts-nanum",
+                 "wqy": "fonts-wqy-zenhei", "arphic": "fonts-arphic-uming", "ipafont-gothic": "fonts-ipafont-gothic",
+                 "ipafont-mincho": "fonts-ipafont-mincho", "Garuda": "fonts-tlwg-garuda-otf",
+                 "Kinnari": "fonts-tlwg-kinnari-otf", "Norasi": "fonts-tlwg-norasi-otf"}
+
+
+def missing_fonts() -> dict[str, str]:
+    """Font files the renderer may pick that are not installed, each with the Debian package that has it
+    (a missing one would fail deep inside PIL as "cannot open resource", naming nothing)."""
+    out = {}
+    for paths in F.values():
+        for path in paths:
+            variants = {path.format(x) for x in ("", "-Bold", "Bold", "B", "R")} if "{}" in path else {path}
+            if not any(Path(v).exists() for v in variants):
+                out[path.replace("{}", "")] = next((pkg for key, pkg in FONT_PACKAGES.items() if key in path), "?")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=str(ROOT / "labels_heldout"))
     ap.add_argument("--seed", type=int, default=12)
     args = ap.parse_args(argv)
+    missing = missing_fonts()
+    if missing:
+        packages = " ".join(sorted(set(missing.values())))
+        print("글꼴이 설치되어 있지 않아 held-out 사진을 만들 수 없습니다 (fonts missing): "
+              + ", ".join(missing) + f"\n  sudo apt-get install {packages}", file=sys.stderr)
+        return 2
     out = Path(args.out)
     (out / "images").mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
