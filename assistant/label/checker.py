@@ -233,7 +233,7 @@ class LabelChecker:
                                   path="barcode", t0=t0)
         else:
             with self.queue.slot(lambda position: report("queued", 0.1, position)):
-                evidence = self._evidence(loaded, index, barcodes, report)
+                evidence = self._evidence(loaded, snap, index, barcodes, report)
             result = self._result(loaded, snap, *evidence, path="ocr", t0=t0)
         report("done", 1.0, None)
         if all(key):
@@ -342,13 +342,13 @@ class LabelChecker:
         seen = {b.text for b in known}
         return [b for b in barcodes_in_text(lines) if b.text not in seen]
 
-    def _evidence(self, loaded: list[LoadedImage], index: NameIndex, barcodes: list[Barcode],
+    def _evidence(self, loaded: list[LoadedImage], snap: ListSnapshot, index: NameIndex, barcodes: list[Barcode],
                   report: Progress) -> Evidence:
         """The OCR rounds here, or in a worker process (workers.py) that has its own GIL and a lower
         priority, so barcode hits and chat in this process are not held up by OCR work."""
         if self.processes is not None:
             report("ocr", 0.2, 1)
-            gathered = self.processes.read(loaded, barcodes, self.name_index()[0], crowded=self.queue.waiting > 0)
+            gathered = self.processes.read(loaded, barcodes, snap, crowded=self.queue.waiting > 0)
             if gathered is not None:
                 return gathered
             # the worker died (out of memory, killed): this check is read here, the pool is started anew
