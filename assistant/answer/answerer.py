@@ -105,6 +105,14 @@ class Answerer:
             return True  # cannot tell: do not penalise
         return bool(index.keyword_search([token], 1))
 
+    def _relevant(self, passages: list[Passage]) -> bool:
+        """A language-model reranker's verdict (`Hit.relevance`, PMI per token): does the best passage make the
+        question any more likely than no passage at all? Without such a reranker, always yes."""
+        settings = getattr(self.retriever, "settings", None)
+        floor = settings.rerank.min_support if settings is not None else None
+        scores = [r for p in passages[:3] if (r := getattr(p.hit, "relevance", None)) is not None]
+        return floor is None or not scores or max(scores) >= floor
+
     @property
     def mode(self) -> str:
         return "none" if self.llm is None else self.llm.mode
@@ -122,7 +130,7 @@ class Answerer:
         hits = self.retriever.search(question, k=self.k, filters=filters) if question else []
         passages = select_passages(hits, n_ctx=self.n_ctx, max_tokens=self.max_tokens)
         basis = support(question, [p.title + "\n" + p.hit.text for p in passages[:3]], known=self._known) if passages else None
-        if basis is None or not basis.ok:
+        if basis is None or not basis.ok or not self._relevant(passages):
             yield NO_BASIS
             yield Answer(question, NO_BASIS, self.mode, False, [], closest=[_citation(p) for p in passages[:3]])
             return

@@ -77,6 +77,22 @@ def llm_info(settings) -> dict[str, Any]:
     return info
 
 
+def reranker_info(settings) -> dict[str, Any]:
+    """The configured reranker, from settings and package metadata only: nothing is loaded."""
+    model = settings.rerank.model
+    if not model:
+        return {"type": "none", "configured": False}
+    from assistant.llm.packaged import assembled_file, is_installed, packaged
+
+    pm = packaged(model)
+    if pm is not None:  # a packaged language model, ranking by query likelihood
+        found = assembled_file(pm)
+        return {"type": "query-likelihood", "configured": True, "packaged": pm.name, "installed": is_installed(pm),
+                "model": str(found) if found else pm.name, "exists": found is not None}
+    kind = "query-likelihood" if model.lower().endswith(".gguf") else "cross-encoder"
+    return {"type": kind, **_model_path_state(model)}
+
+
 def ocr_info(settings) -> dict[str, Any]:
     cmd = settings.ocr.tesseract_cmd
     exe = shutil.which(cmd)
@@ -117,8 +133,7 @@ def collect(settings, role: str | None = None) -> dict[str, Any]:
     return {
         "home": str(settings.home),
         "embedder": embedder_info(settings),
-        "reranker": {"type": "cross-encoder", **_model_path_state(settings.rerank.model)}
-        if settings.rerank.model else {"type": "none", "configured": False},
+        "reranker": reranker_info(settings),
         "llm": llm_info(settings),
         "ocr": ocr_info(settings),
         "records": {k: v for k, v in counts.items() if k in visible},
@@ -152,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
     lines = [
         (("데이터 폴더" if ko else "home"), info["home"]),
         (("임베더" if ko else "embedder"), info["embedder"]["description"]),
-        (("재순위" if ko else "reranker"), rer.get("model", "사용 안 함" if ko else "none")),
+        (("재순위" if ko else "reranker"), rer.get("model", "사용 안 함" if ko else "none")
+         + (f" ({'질의 우도' if ko else 'query likelihood'})" if rer["type"] == "query-likelihood" else "")),
         ("LLM", llm["mode"] + (f" ({llm.get('model') or llm.get('base_url') or ''})" if llm["mode"] != "none" else "")),
         ("OCR", f"{ocr.get('version', '')} · {', '.join(ocr['languages'])}" if ocr["available"]
          else ("tesseract 없음" if ko else "tesseract not found")),

@@ -34,6 +34,9 @@ class Hit:
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     ids: list[str] = field(default_factory=list)  # every record merged into this hit (first = best)
+    # How much the passage makes the question more likely, per question token (a language-model reranker's
+    # PMI, assistant/retrieval/likelihood.py); None without one.
+    relevance: float | None = None
 
     @property
     def article(self) -> str:
@@ -42,4 +45,8 @@ class Hit:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["score"] = round(float(self.score), 6)
+        if self.relevance is None:
+            del data["relevance"]  # the fields without a language-model reranker stay as they were
+        else:
+            data["relevance"] = round(float(self.relevance), 4)
         return data

@@ -1,12 +1,17 @@
-"""Optional cross-encoder reranker (재순위화), used only when `rerank.model` names a local model.
+"""Optional reranker (재순위화), used only when `rerank.model` names a local model.
 
-A cross-encoder reads (query, passage) together and scores relevance; it is slower than the two
-channels, so it only reorders the first `rerank.candidates` fused hits. The model is loaded from a
-local path (or an already-cached hub copy: HF_HUB_OFFLINE stays on), never downloaded.
+Two kinds, both slower than the two channels, so they only reorder the first `rerank.candidates` fused hits:
+- a cross-encoder (sentence-transformers) that reads (query, passage) together and scores relevance;
+- a language model in GGUF form (a path ending in .gguf, or a packaged model's name such as `gemma3-270m`)
+  that ranks by query likelihood (assistant/retrieval/likelihood.py). Its score is combined with the fused
+  order (`rerank.prior_weight`) and it also sets each hit's `relevance` (PMI per question token), which the
+  answerer's no-basis decision reads (`rerank.min_support`).
+Models are loaded from a local path (or an already-cached hub copy: HF_HUB_OFFLINE stays on), never downloaded.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,19 +66,51 @@ class CrossEncoderReranker:
 
 def build_reranker(settings: Settings) -> Reranker | None:
     """The configured reranker, or None (the default: no reranking)."""
-    if not settings.rerank.model:
+    cfg = settings.rerank
+    if not cfg.model:
         return None
-    return CrossEncoderReranker(settings.rerank.model)
+    gguf = language_model_file(cfg.model)
+    if gguf is not None:
+        from assistant.retrieval.likelihood import QueryLikelihoodReranker
+
+        return QueryLikelihoodReranker(gguf, name=cfg.model, n_threads=cfg.n_threads, passage_chars=cfg.passage_chars)
+    return CrossEncoderReranker(cfg.model)
 
 
-def rerank(reranker: Reranker, query: str, hits: list[Hit], top: int) -> list[Hit]:
-    """Reorder the first `top` hits by cross-encoder score (the score becomes the hit's score;
-    hits past `top` keep their fused order and score)."""
+def language_model_file(model: str) -> Path | None:
+    """The GGUF file when `rerank.model` names a language model (a .gguf path or a packaged model), else None."""
+    from assistant.llm.packaged import model_file, packaged
+
+    pm = packaged(model)
+    if pm is not None:
+        return model_file(pm)  # a clear Korean error when the extra is not installed
+    return Path(model).expanduser() if model.lower().endswith(".gguf") else None
+
+
+def candidates(reranker: Reranker, settings: Settings) -> int:
+    """How many fused hits the reranker reorders: `rerank.candidates`, else its kind's default."""
+    if settings.rerank.candidates:
+        return settings.rerank.candidates
+    return 10 if getattr(reranker, "kind", "") == "query-likelihood" else 30
+
+
+def rerank(reranker: Reranker, query: str, hits: list[Hit], top: int, prior_weight: float = 0.0) -> list[Hit]:
+    """Reorder the first `top` hits by the reranker's score (which becomes the hit's score; hits past `top`
+    keep their fused order and score). A query-likelihood reranker's score is mean log P(query | passage)
+    minus `prior_weight` * ln(1 + fused rank), and each of its hits gets `relevance` (PMI per token)."""
     head, tail = hits[:top], hits[top:]
     if not head:
         return hits
-    scores = reranker.score(query, [f"{h.title}\n{h.text}" for h in head])
-    for hit, s in zip(head, scores, strict=True):
-        hit.score = s
+    limit = getattr(reranker, "passage_chars", None)
+    scores = reranker.score(query, [f"{h.title}\n{h.text if limit is None else h.text[:limit]}" for h in head])
+    baseline = getattr(reranker, "baseline", None)
+    if baseline is not None:
+        empty = baseline(query)
+        for rank, (hit, s) in enumerate(zip(head, scores, strict=True)):
+            hit.relevance = s - empty
+            hit.score = s - prior_weight * math.log1p(rank)
+    else:
+        for hit, s in zip(head, scores, strict=True):
+            hit.score = s
     head.sort(key=lambda h: -h.score)
     return head + tail

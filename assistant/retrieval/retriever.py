@@ -8,7 +8,7 @@ One search:
    - article: records whose article is the one the query names (in the law it names, if any),
    - law: candidates from the law the query names;
 4. chunks of one article (제5조①, 제5조②) are merged into one article-level hit;
-5. optionally a cross-encoder reorders the head (`rerank.model`).
+5. optionally a reranker (a cross-encoder or a language model's query likelihood) reorders the head (`rerank.model`).
 
 The role filter (officer → no findings) arrives in `filters` from the caller and is applied inside
 both channels by the Index; results are checked against the filters once more as a safety net.
@@ -62,9 +62,10 @@ class Retriever:
         fused, records = self._fused(q, filters, k)
         hits = self._merge(fused, records)
         if self.reranker is not None and hits:
-            from assistant.retrieval.rerank import rerank
+            from assistant.retrieval.rerank import candidates, rerank
 
-            hits = rerank(self.reranker, q.text, hits, max(k, self.settings.rerank.candidates))
+            hits = rerank(self.reranker, q.text, hits, max(k, candidates(self.reranker, self.settings)),
+                          self.settings.rerank.prior_weight)
         return hits[:k]
 
     def dense_weight(self) -> float:

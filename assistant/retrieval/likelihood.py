@@ -1,0 +1,131 @@
+"""Query-likelihood reranking with a local GGUF language model (질의 우도 재순위화).
+
+No cross-encoder can be installed from the package index, but a small language model can (the
+`gemma3-270m` extra). A language model ranks passages by how likely it finds the officer's question
+after reading each one: log P(question | passage), per question token (Sachan et al. 2022, "UPR").
+It needs no training and no relevance labels, so nothing in it is fitted to our question sets.
+
+The same model also gives a calibrated "does this passage bear on the question at all" signal: the
+pointwise mutual information per token, log P(q | passage) - log P(q), where log P(q) is the question
+read after an empty context. An unrelated passage does not make the question more likely (PMI near 0
+or below); the answerer uses it for the no-basis decision (`rerank.min_support`).
+
+Only the tokens that predict the question are given logits (a batch flag per position), so the cost
+is one forward pass over each passage prefix: about 150-200 tokens for `passage_chars` = 300.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ConfigError, MissingExtra
+
+# The passage, then the question as the model should expect it after reading that passage.
+PASSAGE_TEMPLATE = "{passage}\n\n위 조문에 관한 질문: "
+EMPTY_TEMPLATE = "질문: "  # log P(q): the same question with nothing read before it
+MAX_QUERY_TOKENS = 96
+
+
+class QueryLikelihoodReranker:
+    """Scores (question, passage) pairs by the mean log-probability of the question's tokens."""
+
+    kind = "query-likelihood"
+
+    def __init__(self, model_path: str | Path, *, name: str | None = None, n_threads: int | None = None,
+                 n_ctx: int = 1024, passage_chars: int = 300, cache_size: int = 4096):
+        path = Path(model_path).expanduser()
+        if not path.is_file():
+            raise ConfigError(
+                f"재순위화 GGUF 모델 파일을 찾을 수 없습니다: {path} (settings의 rerank.model을 확인하세요)",
+                f"Reranker GGUF file not found: {path} (check rerank.model)",
+            )
+        try:
+            import llama_cpp
+            import numpy as np
+        except ImportError as exc:
+            raise MissingExtra("llama-cpp-python", "llm", "언어 모델 재순위화") from exc
+        from assistant.settings import available_cores
+
+        self.name = name or path.name
+        self.path = path
+        self.passage_chars = passage_chars
+        self._lib, self._np = llama_cpp, np
+        threads = n_threads or available_cores()
+        try:
+            self._llm = llama_cpp.Llama(model_path=str(path), n_ctx=n_ctx, n_batch=n_ctx, n_ubatch=min(512, n_ctx),
+                                        n_threads=threads, n_threads_batch=threads, verbose=False)
+        except (ValueError, RuntimeError) as exc:
+            raise ConfigError(f"재순위화 모델을 불러올 수 없습니다: {path} ({exc})",
+                              f"Cannot load the reranker model {path}: {exc}") from exc
+        self._ctx = self._llm._ctx.ctx  # llama-cpp-python 0.3.x keeps the raw context here
+        self._n_ctx = n_ctx
+        self._n_vocab = self._llm.n_vocab()
+        self._batch = llama_cpp.llama_batch_init(n_ctx, 0, 1)
+        self._lock = threading.Lock()  # one llama.cpp context: one evaluation at a time
+        self._cache: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._cache_size = cache_size
+
+    # --- public -----------------------------------------------------------------------------
+    def score(self, query: str, passages: Sequence[str]) -> list[float]:
+        """Mean log P(query token | passage, earlier query tokens) for each passage (higher = better). The caller
+        cuts the passages (`rerank()` reads `passage_chars` of each body); the model's window is the only limit here."""
+        return [self._cached(query, PASSAGE_TEMPLATE.format(passage=p)) for p in passages]
+
+    def baseline(self, query: str) -> float:
+        """Mean log P(query token | earlier query tokens): the question with no passage read."""
+        return self._cached(query, EMPTY_TEMPLATE)
+
+    def close(self) -> None:
+        batch, self._batch = getattr(self, "_batch", None), None
+        if batch is not None:
+            self._lib.llama_batch_free(batch)
+
+    def __del__(self) -> None:
+        self.close()
+
+    # --- internals --------------------------------------------------------------------------
+    def _cached(self, query: str, prefix: str) -> float:
+        key = (query, prefix)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+            value = self._mean_logprob(prefix, query)
+            self._cache[key] = value
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+            return value
+
+    def _tokens(self, text: str, bos: bool) -> list[int]:
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=bos, special=False)
+
+    def _mean_logprob(self, prefix_text: str, query: str) -> float:
+        lib, np = self._lib, self._np
+        target = self._tokens(query, bos=False)[:MAX_QUERY_TOKENS]
+        if not target:
+            return 0.0
+        prefix = self._tokens(prefix_text, bos=True)[: self._n_ctx - len(target)]
+        tokens = prefix + target
+        n, start = len(tokens), len(prefix)
+        lib.llama_memory_clear(lib.llama_get_memory(self._ctx), True)
+        batch = self._batch
+        batch.n_tokens = n
+        for i, tok in enumerate(tokens):
+            batch.token[i], batch.pos[i], batch.n_seq_id[i] = tok, i, 1
+            batch.seq_id[i][0] = 0
+            batch.logits[i] = start - 1 <= i < n - 1  # only the positions that predict a question token
+        rc = lib.llama_decode(self._ctx, batch)
+        if rc != 0:
+            raise RuntimeError(f"llama_decode failed ({rc})")
+        total = 0.0
+        for i in range(start - 1, n - 1):
+            row: Any = np.ctypeslib.as_array(ctypes.cast(lib.llama_get_logits_ith(self._ctx, i),
+                                                         ctypes.POINTER(ctypes.c_float)), shape=(self._n_vocab,))
+            top = float(row.max())
+            total += float(row[tokens[i + 1]]) - top - float(np.log(np.exp(row - top).sum()))
+        return total / len(target)
