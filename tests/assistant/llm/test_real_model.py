@@ -110,3 +110,25 @@ def test_openai_mode_against_llama_cpp_server(home, gemma_server):
     for out in outs:
         check_contract(out, "openai")
     assert any(o["mode"] == "openai" and o["grounded"] and hangul_share(o["answer"]) >= 0.6 for o in outs), outs
+
+
+def test_query_likelihood_reranker_prefers_the_passage_that_answers(home):
+    """The real model as a reranker (`rerank.model: gemma3-270m`): through `search --json` the hits carry
+    `relevance`, and of the two articles below the one that answers the question reads as more relevant."""
+    (home / "settings.yaml").write_text("rerank:\n  model: gemma3-270m\n", encoding="utf-8")
+    question = "여행자 휴대품은 얼마까지 관세가 면제돼?"
+    proc = subprocess.run([sys.executable, "-m", "assistant", "--home", str(home), "search", "-", "--json", "--k", "5"],
+                          input=question + "\n", capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = json.loads(proc.stdout.splitlines()[0])["results"]
+    assert results and all(isinstance(r["relevance"], float) for r in results)
+
+    from assistant.llm.packaged import model_file
+    from assistant.retrieval.likelihood import QueryLikelihoodReranker
+
+    ql = QueryLikelihoodReranker(model_file(MODEL), n_threads=1)
+    answers = "관세법 제96조(여행자 휴대품 등의 감면) ① 여행자의 휴대품은 미화 800달러 이하까지 관세를 면제한다."
+    other = "관세법 제157조(보세구역 반입물품의 신고) 보세구역에 물품을 반입하려는 자는 세관장에게 신고하여야 한다."
+    on_topic, off_topic = ql.score(question, [answers, other])
+    assert on_topic > off_topic
+    assert on_topic - ql.baseline(question) > 0  # the answering article makes the question more likely
