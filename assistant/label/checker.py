@@ -195,8 +195,13 @@ class LabelChecker:
         if angle not in (90, 180, 270) or conf < MIN_ORIENTATION_CONF:
             return prepared, pinfo, result
         turned, tinfo = preprocess(li.image.rotate(-angle, expand=True), self.preprocess_options)
-        again = self.ocr.read(turned, hints=hints)
-        if again.readable_words() <= result.readable_words():
+        if hasattr(self.ocr, "read_if_better") and result.passes:
+            # the turned photo's follow-ups (CJK, Thai rows) only when its first pass reads better: a wrong turn
+            # costs one pass, not four
+            again = self.ocr.read_if_better(turned, result.passes[0], hints=hints)
+        else:
+            again = self.ocr.read(turned, hints=hints)
+        if again is None or again.readable_words() <= result.readable_words():
             return prepared, pinfo, result
         info["rotated"] = angle
         return turned, tinfo, again

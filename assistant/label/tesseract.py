@@ -33,6 +33,7 @@ from PIL import Image
 
 from assistant.label.normalize import LATIN_FOLD, base_normalize
 from assistant.label.ocr import Handle, OcrPass, OcrResult, OcrWord, good_read, mean_conf, split_passes
+from assistant.label.rows import low_lines, rows_box, rows_crop
 
 VIETNAMESE_WORDS = ("thanh phan", "san xuat", "cong ty", "tnhh", "viet nam", "huong dan", "su dung", "bao quan",
                     "khoi luong", "xuat xu", "thuc pham", "chuc nang", "vien nang", "nha phan phoi", "han dung")
@@ -88,18 +89,6 @@ THAI_LINE_CONF = 85.0
 def thai_cues(p: OcrPass) -> bool:
     """The label says where it is from ("Made in Thailand", "Bangkok Herbal Co.")."""
     return any(base_normalize(w.text).strip(".,:;()") in THAI_WORDS for w in p.words)
-
-
-def low_lines(first: OcrPass, low_conf: float) -> list[list[OcrWord]]:
-    return [ln for ln in first.lines()
-            if sum(w.conf for w in ln) / len(ln) < low_conf and sum(len(w.text) for w in ln) >= 3]
-
-
-def rows_box(lines: list[list[OcrWord]], width: int, height: int) -> tuple[int, int, int, int]:
-    """Full width, only the rows holding those lines (padded): keeps the layout Tesseract segments on."""
-    words = [w for ln in lines for w in ln]
-    pad = max(20, max(w.height for w in words))
-    return 0, max(0, min(w.top for w in words) - pad), width, min(height, max(w.top + w.height for w in words) + pad)
 
 
 class TesseractEngine:
@@ -175,6 +164,16 @@ class TesseractEngine:
             return OcrResult([f.result() for f in futures])
         return self.followups(img, self._run(img, self.first), hints)
 
+    def read_if_better(self, img: Image.Image, than: OcrPass, hints: frozenset[str] = frozenset()) -> OcrResult | None:
+        """`read(img)`, but its follow-ups only when the first pass reads more confident words than `than`
+        (another image's first pass); None when it does not (the checker's turned photo: the turn was wrong)."""
+        if self.mode == "parallel":
+            return self.read(img, hints)
+        first = self._run(img, self.first)
+        if OcrResult([first]).readable_words() <= OcrResult([than]).readable_words():
+            return None
+        return self.followups(img, first, hints)
+
     def read_best(self, images: list[Image.Image], hints: frozenset[str] = frozenset(),
                   parallel: bool = True) -> tuple[int, OcrResult]:
         """(index, result) of the image the first pass reads with the highest mean word confidence.
@@ -223,9 +222,9 @@ class TesseractEngine:
     def followups(self, img: Image.Image, first: OcrPass, hints: frozenset[str] = frozenset()) -> OcrResult:
         """The script-specific passes `first` calls for (module docstring), run in parallel."""
         result = OcrResult([first], {"cjk_pass": "skipped"})
-        jobs: list[tuple[str, tuple[int, int, int, int] | None]] = []
+        jobs: list[tuple[str, tuple[int, int, int, int] | None, list[list[OcrWord]]]] = []
         if not first.words:  # nothing read at all: the CJK models on the whole image
-            jobs += [(langs, None) for langs in self.cjk]
+            jobs += [(langs, None, []) for langs in self.cjk]
         else:
             low = low_lines(first, self.low_conf)
             # every low row goes to the CJK models (a blurred Chinese line can look Thai-like too); Thai-like
@@ -238,14 +237,16 @@ class TesseractEngine:
             cjk_rows = low
             if cjk_rows and self.cjk:
                 rows = rows_box(cjk_rows, img.width, img.height)
-                jobs += [(langs, rows) for langs in self.cjk]
+                jobs += [(langs, rows, cjk_rows) for langs in self.cjk]
             if thai_rows and self.thai:
-                jobs.append((self.thai, rows_box(thai_rows, img.width, img.height)))
+                jobs.append((self.thai, rows_box(thai_rows, img.width, img.height), thai_rows))
         if self.vie and ("vie" in hints or vietnamese_cues(first)):
-            jobs.append((self.vie, None))
+            jobs.append((self.vie, None, []))
         futures: list[tuple[str, tuple[int, int, int, int] | None, tuple[int, int], Future]] = []
-        for langs, box in jobs:
-            crop = img if box is None else img.crop(box)
+        lines = first.lines() if jobs else []
+        for langs, box, keep in jobs:
+            # the rows to read, with the lines kor+eng read well between them painted over (rows.py)
+            crop = img if box is None else rows_crop(img, box, keep, lines)
             futures.append((langs, box, crop.size, self._submit(crop, langs)))
         for langs, box, size, fut in futures:
             p = fut.result()
