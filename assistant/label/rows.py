@@ -5,8 +5,9 @@ A follow-up pass (chi_sim, jpn, tha; tesseract.py) reads one full-width crop spa
 which keeps the layout Tesseract segments on. The lines between them that `kor+eng` already read well (a Latin
 or Korean line between two Chinese ones) would be read again by a model that cannot read them: they cost
 recognition time and their glyphs, segmented as Han or Thai, disturb the rows around them. So those lines are
-painted in the crop's background colour first; a line whose box touches a line to read is left as it is (a
-Thai vowel mark or a tall Han glyph can reach into the neighbouring line's box).
+painted in the crop's background colour first: only lines every word of which was read confidently (a line
+mixing scripts keeps its pixels), and not when its box touches a line to read (a Thai vowel mark or a tall Han
+glyph can reach into the neighbouring line's box).
 
 >>> from assistant.label.ocr import OcrWord
 >>> low = [[OcrWord("x", 20, 0, 10, 10, 50, 20)], [OcrWord("y", 30, 2, 10, 110, 50, 20)]]
@@ -24,6 +25,8 @@ from assistant.label.ocr import OcrPass, OcrWord
 
 Box = tuple[int, int, int, int]
 KEEP_PAD = 0.3  # share of a kept line's glyph height around it that is never painted
+PAINT_CONF = 85.0  # every word of a line at least this confident: painted (one junk word keeps the line: mixed
+# scripts, "제조사: 廣州 …" whose Han part only chi_sim reads)
 
 
 def low_lines(first: OcrPass, low_conf: float) -> list[list[OcrWord]]:
@@ -49,15 +52,15 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 
 def rows_crop(img: Image.Image, box: Box, keep: list[list[OcrWord]], lines: list[list[OcrWord]]) -> Image.Image:
-    """`img` cut to `box`, every line of `lines` that is not in `keep` (and does not touch one) painted in the
-    crop's median colour (its background: text covers less of a row band than the paper does)."""
+    """`img` cut to `box`, every line of `lines` read well (PAINT_CONF), not in `keep` and not touching one,
+    painted in the crop's median colour (its background: text covers less of a row band than the paper does)."""
     crop = img.crop(box)
     kept_ids = {ln[0].line for ln in keep if ln}
     kept = [line_box(ln, max(3, round(KEEP_PAD * max(w.height for w in ln)))) for ln in keep]
     draw: Any = None
     fill: Any = None
     for ln in lines:
-        if not ln or ln[0].line in kept_ids:
+        if not ln or ln[0].line in kept_ids or min(w.conf for w in ln) < PAINT_CONF:
             continue
         b = line_box(ln, 2)
         if any(_overlaps(b, k) for k in kept) or b[3] <= box[1] or b[1] >= box[3]:

@@ -68,9 +68,13 @@ def test_rows_crop_paints_the_lines_read_well_and_keeps_the_rest():
     ImageDraw.Draw(img).rectangle((20, 140, 200, 160), fill=0)  # a line to read again
     keep = [[OcrWord("x", 20, 0, 20, 20, 180, 20)], [OcrWord("z", 30, 2, 20, 140, 180, 20)]]
     good = [OcrWord("y", 95, 1, 20, 80, 180, 20)]
+    mixed = [OcrWord("y", 95, 4, 20, 80, 90, 20), OcrWord("?", 0, 4, 120, 80, 80, 20)]  # one word is junk
     crop = np.asarray(rows_crop(img, (0, 0, 400, 200), keep, [keep[0], good, keep[1]]))
     assert crop[80:101, 20:201].min() == 230  # painted in the background colour
     assert crop[20:41, 20:201].max() == 0 and crop[140:161, 20:201].max() == 0
+    # a line with one word read poorly is left alone (mixed scripts: only the follow-up model reads that word)
+    crop = np.asarray(rows_crop(img, (0, 0, 400, 200), keep, [keep[0], mixed, keep[1]]))
+    assert crop[80:101, 20:201].max() == 0
     # a well-read line touching a line to read is left alone (a tall glyph or a vowel mark reaches over)
     close = [OcrWord("w", 95, 3, 20, 42, 180, 20)]
     crop = np.asarray(rows_crop(img, (0, 0, 400, 200), keep, [keep[0], close, keep[1]]))
