@@ -290,6 +290,14 @@ class LabelChecker:
             info["preprocess"] = pinfo
             info["passes"] = [p.langs for p in result.passes]
             infos.append(info)
+            if n + 1 < len(loaded) and self._product_found(index, passes, barcodes):
+                # a strong product match (name or printed barcode) on this photo of a group: the verdict and its
+                # entry are settled, the other photos' page passes cannot change them
+                skipped = [dict(other.info, preprocess=pi, passes=[], ocr="skipped: settled by an earlier photo")
+                           for other, (_, pi) in list(zip(loaded, prepped, strict=True))[n + 1:]]
+                break
+        else:
+            skipped = []
         barcodes = barcodes + self._printed_barcodes(passes, barcodes)
         matches = match_all(index, passes, barcodes)
         if self._needs_retry(matches, prepared_images):  # type: ignore[arg-type]
@@ -323,7 +331,12 @@ class LabelChecker:
         if name_passes:  # after the page passes: the parsed name candidates come from the first page pass
             merged_ocr.passes += name_passes
             texts.append(lines_text(name_passes))
-        return Evidence(matches, barcodes, merged_ocr, texts, infos)
+        return Evidence(matches, barcodes, merged_ocr, texts, infos + skipped)
+
+    def _product_found(self, index: NameIndex, passes: list[OcrPass], barcodes: list[Barcode]) -> bool:
+        """A strong product match in the evidence so far (barcode digits printed under the bars count)."""
+        found = barcodes + self._printed_barcodes(passes, barcodes)
+        return any(m.kind == "product" and m.strength == "strong" for m in match_all(index, passes, found))
 
     def _read_names(self, prepped: list[tuple[Image.Image, dict]], index: NameIndex, barcodes: list[Barcode],
                     hints: frozenset[str], report: Progress, count: int
