@@ -315,7 +315,7 @@ class LabelChecker:
                 shrunk = [shrink(im, self.preprocess_options.retry_max_side) for _, im in kinds]
                 # others waiting for OCR: one polarity after the other, stopping at a clear read (less CPU)
                 best, result = self.ocr.read_best([im for im, _ in shrunk], hints=hints,  # type: ignore[attr-defined]
-                                                  parallel=not crowded)
+                                                  parallel=not crowded, dark_on_white=True)
                 scale = shrunk[best][1] if best >= 0 else 1.0
                 if scale != 1.0:  # word boxes back in the prepared image's pixels (name candidates compare heights)
                     for p in result.passes:

@@ -125,21 +125,26 @@ class TesseractEngine:
                 pass
 
     # --- one Tesseract run --------------------------------------------------------------------------
-    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None) -> OcrPass:
+    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None,
+                   invert: bool = True) -> OcrPass:
+        """One Tesseract run. invert=False: no second try of poorly read lines inverted (Tesseract's
+        tessedit_do_invert), for images that are dark text on white by construction."""
         raise NotImplementedError
 
     def orientation(self, img: Image.Image) -> tuple[int, float]:
         """(degrees clockwise that make the text upright, confidence); (0, 0.0) when it cannot tell."""
         return 0, 0.0
 
-    def _run(self, img: Image.Image, langs: str, handle: Handle | None = None) -> OcrPass:
+    def _run(self, img: Image.Image, langs: str, handle: Handle | None = None, invert: bool = True) -> OcrPass:
         with self._slots:
             if handle is not None and handle.stopped:  # settled while this run waited for a core
                 return OcrPass(langs)
-            return self._recognize(img, langs, handle)
+            if invert:  # the default: engines written before `invert` keep working
+                return self._recognize(img, langs, handle)
+            return self._recognize(img, langs, handle, invert=False)
 
-    def _submit(self, img: Image.Image, langs: str, handle: Handle | None = None) -> Future:
-        return self._pool.submit(self._run, img, langs, handle)
+    def _submit(self, img: Image.Image, langs: str, handle: Handle | None = None, invert: bool = True) -> Future:
+        return self._pool.submit(self._run, img, langs, handle, invert)
 
     def read_lines(self, crops: list[Image.Image], langs: str) -> list[OcrPass]:
         """Each crop read as one text line (Tesseract's single-line mode, psm 7) with `langs`, one pass per
@@ -175,13 +180,17 @@ class TesseractEngine:
         return self.followups(img, first, hints)
 
     def read_best(self, images: list[Image.Image], hints: frozenset[str] = frozenset(),
-                  parallel: bool = True) -> tuple[int, OcrResult]:
+                  parallel: bool = True, dark_on_white: bool = False) -> tuple[int, OcrResult]:
         """(index, result) of the image the first pass reads with the highest mean word confidence.
 
         parallel: all first passes at once (a clearly good read stops the others, or skips them when they are
         still waiting for a core) — the fastest answer on an idle machine; False: one after the other in the
         given order, stopping at the first clearly good read — the least CPU when other checks are waiting.
-        Only the winner gets the follow-ups.
+        Only the winner gets the follow-ups. dark_on_white: the images are dark text on white by construction
+        (the checker's flattened images), so the follow-ups (rows read with chi_sim, jpn, tha) run without
+        Tesseract's inverted second try of poorly read lines, which there can only re-read junk (20-30 % of a
+        read's CPU). The first passes keep it: which lines they read poorly picks the follow-up rows, and
+        without it they picked other rows (two verdicts on the dev photos changed, one each way).
         """
         if not images:
             return -1, OcrResult()
@@ -210,7 +219,7 @@ class TesseractEngine:
             rest = [f.result() for f in [self._submit(images[best], langs) for langs in self.passes[1:]]]
             result = OcrResult([firsts[best], *rest])
         else:
-            result = self.followups(images[best], firsts[best], hints)
+            result = self.followups(images[best], firsts[best], hints, invert=not dark_on_white)
         # a label mixes polarities (light name on a dark band, dark text around it): what the other image read
         # with some confidence is kept as evidence too (the matcher pools passes; nothing is read again)
         for i, other in enumerate(firsts):
@@ -219,8 +228,10 @@ class TesseractEngine:
         result.info["stopped_early"] = sum(1 for h in handles if h.stopped)
         return best, result
 
-    def followups(self, img: Image.Image, first: OcrPass, hints: frozenset[str] = frozenset()) -> OcrResult:
-        """The script-specific passes `first` calls for (module docstring), run in parallel."""
+    def followups(self, img: Image.Image, first: OcrPass, hints: frozenset[str] = frozenset(),
+                  invert: bool = True) -> OcrResult:
+        """The script-specific passes `first` calls for (module docstring), run in parallel (invert: see
+        `_recognize`)."""
         result = OcrResult([first], {"cjk_pass": "skipped"})
         jobs: list[tuple[str, tuple[int, int, int, int] | None, list[list[OcrWord]]]] = []
         if not first.words:  # nothing read at all: the CJK models on the whole image
@@ -247,7 +258,7 @@ class TesseractEngine:
         for langs, box, keep in jobs:
             # the rows to read, with the lines kor+eng read well between them painted over (rows.py)
             crop = img if box is None else rows_crop(img, box, keep, lines)
-            futures.append((langs, box, crop.size, self._submit(crop, langs)))
+            futures.append((langs, box, crop.size, self._submit(crop, langs, None, invert)))
         for langs, box, size, fut in futures:
             p = fut.result()
             if box is not None:

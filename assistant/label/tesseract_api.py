@@ -38,15 +38,15 @@ class TesserocrOCR(TesseractEngine):
                               "Tesseract language data (tessdata) not found (install with scripts/setup.sh)")
         super().__init__(languages, psm, timeout_s, mode, low_conf, slots, nice,
                          available if available is not None else installed_languages(self.tessdata))
-        self._free: dict[tuple[str, int], list[Any]] = {}
+        self._free: dict[tuple[str, int, bool], list[Any]] = {}
         self._lock = threading.Lock()
 
     @contextmanager
-    def _api(self, langs: str, psm: int | None = None) -> Iterator[Any]:
+    def _api(self, langs: str, psm: int | None = None, invert: bool = True) -> Iterator[Any]:
         """A loaded TessBaseAPI for `langs` (one per concurrent user, kept for reuse)."""
         import tesserocr
 
-        key = (langs, self.psm if psm is None else psm)
+        key = (langs, self.psm if psm is None else psm, invert)
         with self._lock:
             free = self._free.setdefault(key, [])
             api = free.pop() if free else None
@@ -57,6 +57,8 @@ class TesserocrOCR(TesseractEngine):
                 raise ConfigError(f"Tesseract 언어 모델을 불러올 수 없습니다: {langs} ({self.tessdata})",
                                   f"cannot load Tesseract language models: {langs} ({self.tessdata})") from exc
             api.SetVariable("user_defined_dpi", "300")
+            if not invert:
+                api.SetVariable("tessedit_do_invert", "0")
         try:
             yield api
         finally:
@@ -71,8 +73,9 @@ class TesserocrOCR(TesseractEngine):
         bpp = 1 if img.mode == "L" else 3
         api.SetImageBytes(img.tobytes(), img.width, img.height, bpp, img.width * bpp)
 
-    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None) -> OcrPass:
-        with self._api(langs, psm) as api:
+    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None,
+                   invert: bool = True) -> OcrPass:
+        with self._api(langs, psm, invert) as api:
             self._set_image(api, img)
             if not api.Recognize(timeout=int(self.timeout_s * 1000)):
                 api.Clear()

@@ -35,11 +35,13 @@ def spy(languages: list[str], turn: int = 0):
         def __init__(self) -> None:
             super().__init__(languages)
             self.crops: list[Image.Image] = []
+            self.inverts: list[tuple[str, int | None, bool]] = []
 
-        def _recognize(self, img, langs, handle=None, psm=None):
+        def _recognize(self, img, langs, handle=None, psm=None, invert=True):
             if langs == "chi_sim" and psm is None:
                 self.crops.append(img.copy())
-            return super()._recognize(img, langs, handle, psm)
+            self.inverts.append((langs, psm, invert))
+            return super()._recognize(img, langs, handle, psm, invert)
 
         def orientation(self, img):
             return (turn, 5.0) if turn else super().orientation(img)
@@ -114,3 +116,16 @@ def test_a_wrong_turn_costs_one_pass_not_its_follow_ups():
     assert "rotated" not in res.images[0]
     assert len(ocr.crops) == 1  # the upright photo's chi_sim rows only
     assert res.verdict == "hazard" and res.matches[0].canonical == "御品减肥咖啡"
+
+
+@pytest.mark.skipif("chi_sim" not in MODELS, reason="Tesseract chi_sim model not installed")
+def test_second_round_follow_ups_read_without_inverted_retries():
+    # a clean label (nothing listed matches): the second round runs on the flattened image, dark text on white by
+    # construction; its chi_sim rows skip Tesseract's inverted tries, every other read keeps them
+    ocr = spy(["kor", "eng", "chi_sim"])
+    c = LabelChecker(ListSnapshot.from_rows([], []), ocr, LegalBasis(None), read_names=False)
+    res = c.check([png(label())])
+    assert res.verdict == "no_match" and "retry" in res.images[0]
+    page = [(langs, inv) for langs, psm, inv in ocr.inverts if psm is None]
+    # first round: kor+eng, chi_sim rows; second round: kor+eng (the one polarity shown), chi_sim rows
+    assert page == [("kor+eng", True), ("chi_sim", True), ("kor+eng", True), ("chi_sim", False)]

@@ -71,7 +71,7 @@ class RetryOCR(FakeOCR):
         self.second = second
         self.retries = 0
 
-    def read_best(self, images, hints=frozenset(), parallel=True):
+    def read_best(self, images, hints=frozenset(), parallel=True, dark_on_white=False):
         self.retries += 1
         assert len(images) == 2 and all(isinstance(im, Image.Image) for im in images)
         words = [OcrWord(t, 90.0, i) for i, line in enumerate(self.second) for t in line.split()]
@@ -162,7 +162,7 @@ def test_second_round_blanks_only_whole_lines_read_well():
 
 def test_second_round_reads_big_photos_shrunk_and_maps_words_back():
     class SizeOCR(RetryOCR):
-        def read_best(self, images, hints=frozenset(), parallel=True):
+        def read_best(self, images, hints=frozenset(), parallel=True, dark_on_white=False):
             self.sizes = [im.size for im in images]
             self.words = [OcrWord("Sibutramine", 90.0, 0, 100, 50, 200, 40)]
             return 0, OcrResult([OcrPass("fake", self.words)])
@@ -199,9 +199,9 @@ def test_second_round_flattens_only_the_polarities_the_label_shows(band):
     from assistant.label.tesseract_api import TesserocrOCR
 
     class Spy(TesserocrOCR):
-        def read_best(self, images, hints=frozenset(), parallel=True):
+        def read_best(self, images, hints=frozenset(), parallel=True, dark_on_white=False):
             self.given = len(images)
-            return super().read_best(images, hints, parallel)
+            return super().read_best(images, hints, parallel, dark_on_white)
 
     ocr = Spy(["kor", "eng"])
     res = checker(ocr).check([two_tone_label(band)])
