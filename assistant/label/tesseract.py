@@ -148,11 +148,15 @@ class TesseractEngine:
 
     def read_lines(self, crops: list[Image.Image], langs: str) -> list[OcrPass]:
         """Each crop read as one text line (Tesseract's single-line mode, psm 7) with `langs`, one pass per
-        crop (region "line"), in order. Cheap on a name-sized crop; one core slot per crop."""
+        crop (region "line"), in order. Cheap on a name-sized crop; one core slot per crop.
+
+        The crops are dark glyphs on white by construction (name_lines.line_crop thresholds each line in its own
+        polarity, and reads the other polarity itself when no model reads a crop), so Tesseract's inverted second
+        try of a poorly read line is switched off: it could only re-read the same crop inverted."""
         out = []
         for crop in crops:
             with self._slots:
-                p = self._recognize(crop, langs, None, psm=LINE_PSM)
+                p = self._recognize(crop, langs, None, psm=LINE_PSM, invert=False)
             p.region = "line"
             out.append(p)
         return out

@@ -129,3 +129,13 @@ def test_second_round_follow_ups_read_without_inverted_retries():
     page = [(langs, inv) for langs, psm, inv in ocr.inverts if psm is None]
     # first round: kor+eng, chi_sim rows; second round: kor+eng (the one polarity shown), chi_sim rows
     assert page == [("kor+eng", True), ("chi_sim", True), ("kor+eng", True), ("chi_sim", False)]
+
+
+def test_name_line_crops_are_read_without_inverted_retries():
+    # name crops are dark glyphs on white by construction (line_crop): Tesseract's inverted try is not wanted
+    ocr = spy(["kor", "eng", "chi_sim"])
+    c = LabelChecker(ListSnapshot.from_rows(PRODUCTS, []), ocr, LegalBasis(None))
+    res = c.check([png(label())])
+    assert res.verdict == "hazard" and res.images[0]["name_lines"]["crops_read"] >= 1
+    lines = [inv for _, psm, inv in ocr.inverts if psm is not None]
+    assert lines and not any(lines)
