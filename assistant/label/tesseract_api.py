@@ -38,15 +38,15 @@ class TesserocrOCR(TesseractEngine):
                               "Tesseract language data (tessdata) not found (install with scripts/setup.sh)")
         super().__init__(languages, psm, timeout_s, mode, low_conf, slots, nice,
                          available if available is not None else installed_languages(self.tessdata))
-        self._free: dict[tuple[str, int, bool], list[Any]] = {}
+        self._free: dict[tuple[str, int], list[Any]] = {}
         self._lock = threading.Lock()
 
     @contextmanager
-    def _api(self, langs: str, psm: int | None = None, invert: bool = True) -> Iterator[Any]:
+    def _api(self, langs: str, psm: int | None = None) -> Iterator[Any]:
         """A loaded TessBaseAPI for `langs` (one per concurrent user, kept for reuse)."""
         import tesserocr
 
-        key = (langs, self.psm if psm is None else psm, invert)
+        key = (langs, self.psm if psm is None else psm)
         with self._lock:
             free = self._free.setdefault(key, [])
             api = free.pop() if free else None
@@ -57,8 +57,6 @@ class TesserocrOCR(TesseractEngine):
                 raise ConfigError(f"Tesseract 언어 모델을 불러올 수 없습니다: {langs} ({self.tessdata})",
                                   f"cannot load Tesseract language models: {langs} ({self.tessdata})") from exc
             api.SetVariable("user_defined_dpi", "300")
-            if not invert:
-                api.SetVariable("tessedit_do_invert", "0")
         try:
             yield api
         finally:
@@ -75,7 +73,9 @@ class TesserocrOCR(TesseractEngine):
 
     def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None,
                    invert: bool = True) -> OcrPass:
-        with self._api(langs, psm, invert) as api:
+        with self._api(langs, psm) as api:
+            # set at every run (an API serves both kinds of read; a second API per model would cost its memory)
+            api.SetVariable("tessedit_do_invert", "1" if invert else "0")
             self._set_image(api, img)
             if not api.Recognize(timeout=int(self.timeout_s * 1000)):
                 api.Clear()
