@@ -32,6 +32,7 @@ from assistant.label.barcode import Barcode, barcodes_in_text, read_barcodes
 from assistant.label.cache import VerdictCache
 from assistant.label.image import ImageLimits, LoadedImage, load_image
 from assistant.label.legal import LegalBasis
+from assistant.label.lines import LineBox, find_lines, polarities
 from assistant.label.match import Match, NameIndex, match_all
 from assistant.label.name_lines import lines_text, read_name_lines
 from assistant.label.ocr import OCREngine, OcrPass, OcrResult, good_read, join_words
@@ -195,8 +196,13 @@ class LabelChecker:
         if angle not in (90, 180, 270) or conf < MIN_ORIENTATION_CONF:
             return prepared, pinfo, result
         turned, tinfo = preprocess(li.image.rotate(-angle, expand=True), self.preprocess_options)
-        again = self.ocr.read(turned, hints=hints)
-        if again.readable_words() <= result.readable_words():
+        if hasattr(self.ocr, "read_if_better") and result.passes:
+            # the turned photo's follow-ups (CJK, Thai rows) only when its first pass reads better: a wrong turn
+            # costs one pass, not four
+            again = self.ocr.read_if_better(turned, result.passes[0], hints=hints)
+        else:
+            again = self.ocr.read(turned, hints=hints)
+        if again is None or again.readable_words() <= result.readable_words():
             return prepared, pinfo, result
         info["rotated"] = angle
         return turned, tinfo, again
@@ -255,7 +261,8 @@ class LabelChecker:
         merged_ocr = OcrResult()
         prepared_images: list[tuple[Image.Image, OcrResult]] = []
         prepped = [preprocess(li.image, self.preprocess_options) for li in loaded]
-        name_passes, name_infos, settled = self._read_names(prepped, index, barcodes, hints, report, len(loaded))
+        name_passes, name_infos, settled, found_lines = self._read_names(prepped, index, barcodes, hints, report,
+                                                                         len(loaded))
         # a Thai or Vietnamese name line read clearly: the page passes look for that script too
         hints = hints | {s for ni in name_infos for s in ni.get("scripts", [])}
         passes += name_passes
@@ -283,18 +290,32 @@ class LabelChecker:
             info["preprocess"] = pinfo
             info["passes"] = [p.langs for p in result.passes]
             infos.append(info)
+            if n + 1 < len(loaded) and self._product_found(index, passes, barcodes):
+                # a strong product match (name or printed barcode) on this photo of a group: the verdict and its
+                # entry are settled, the other photos' page passes cannot change them
+                skipped = [dict(other.info, preprocess=pi, passes=[], ocr="skipped: settled by an earlier photo")
+                           for other, (_, pi) in list(zip(loaded, prepped, strict=True))[n + 1:]]
+                break
+        else:
+            skipped = []
         barcodes = barcodes + self._printed_barcodes(passes, barcodes)
         matches = match_all(index, passes, barcodes)
         if self._needs_retry(matches, prepared_images):  # type: ignore[arg-type]
             for n, ((prepared, first_result), info) in enumerate(zip(prepared_images, infos, strict=True)):
                 report("retry", 0.6 + 0.3 * n / len(loaded), n + 1)
                 done = well_read_lines(first_result)
-                kinds = retry_images(prepared, done)
+                # only the polarities the line detector found text in (its lines of the name reader when the
+                # photo was not turned since): a dark-on-light label's light-text image holds only the gaps
+                # between its letters, which Tesseract reads as junk, slowly, and then its follow-ups read that junk
+                lines = found_lines[n] if n < len(found_lines) and prepared is prepped[n][0] else None
+                shown = polarities(find_lines(prepared) if lines is None else lines)
+                kinds = retry_images(prepared, done, shown)
                 info["retry_blanked_lines"] = len(done)
+                info["retry_polarities"] = sorted(shown)
                 shrunk = [shrink(im, self.preprocess_options.retry_max_side) for _, im in kinds]
                 # others waiting for OCR: one polarity after the other, stopping at a clear read (less CPU)
                 best, result = self.ocr.read_best([im for im, _ in shrunk], hints=hints,  # type: ignore[attr-defined]
-                                                  parallel=not crowded)
+                                                  parallel=not crowded, dark_on_white=True)
                 scale = shrunk[best][1] if best >= 0 else 1.0
                 if scale != 1.0:  # word boxes back in the prepared image's pixels (name candidates compare heights)
                     for p in result.passes:
@@ -310,16 +331,24 @@ class LabelChecker:
         if name_passes:  # after the page passes: the parsed name candidates come from the first page pass
             merged_ocr.passes += name_passes
             texts.append(lines_text(name_passes))
-        return Evidence(matches, barcodes, merged_ocr, texts, infos)
+        return Evidence(matches, barcodes, merged_ocr, texts, infos + skipped)
+
+    def _product_found(self, index: NameIndex, passes: list[OcrPass], barcodes: list[Barcode]) -> bool:
+        """A strong product match in the evidence so far (barcode digits printed under the bars count)."""
+        found = barcodes + self._printed_barcodes(passes, barcodes)
+        return any(m.kind == "product" and m.strength == "strong" for m in match_all(index, passes, found))
 
     def _read_names(self, prepped: list[tuple[Image.Image, dict]], index: NameIndex, barcodes: list[Barcode],
-                    hints: frozenset[str], report: Progress, count: int) -> tuple[list[OcrPass], list[dict], bool]:
+                    hints: frozenset[str], report: Progress, count: int
+                    ) -> tuple[list[OcrPass], list[dict], bool, list[list[LineBox]]]:
         """The name lines of each photo (name_lines.py), until a strong product name settles the check; the
-        evidence is pooled over the photos of the group (a name on the front, its manufacturer on the back)."""
+        evidence is pooled over the photos of the group (a name on the front, its manufacturer on the back).
+        Also returns the text lines found in each photo read (the second round reuses them)."""
         if not self.read_names or not hasattr(self.ocr, "read_lines"):
-            return [], [], False
+            return [], [], False, []
         found: list[OcrPass] = []
         infos: list[dict] = []
+        lines: list[list[LineBox]] = []
 
         def settle(new: list[OcrPass]) -> bool:
             return any(m.kind == "product" and m.via == "name" and m.strength == "strong"
@@ -332,9 +361,10 @@ class LabelChecker:
             nr.info["scripts"] = sorted(nr.scripts)
             found += nr.passes
             infos.append(nr.info)
+            lines.append(nr.lines)
             if nr.settled:
-                return found, infos, True
-        return found, infos, False
+                return found, infos, True, lines
+        return found, infos, False, lines
 
     @staticmethod
     def _printed_barcodes(passes: list[OcrPass], known: list[Barcode]) -> list[Barcode]:

@@ -196,6 +196,15 @@ def find_lines(img: Image.Image | np.ndarray, max_side: int = 900) -> list[LineB
     return sorted(kept, key=lambda b: (-b.height, b.top))
 
 
+def polarities(lines: list[LineBox]) -> set[str]:
+    """The text polarities `lines` show: {"dark"}, {"light"} or both; both when there is no line to go by.
+
+    >>> polarities([LineBox(0, 0, 90, 20, 20.0, "dark", 5)]), sorted(polarities([]))
+    ({'dark'}, ['dark', 'light'])
+    """
+    return {b.polarity for b in lines} or {"dark", "light"}
+
+
 LOCAL_WINDOW = 2.0  # glyph heights: the neighbourhood whose strongest stroke sets the local contrast
 LOCAL_FLOOR = 0.25  # share of the line's strongest response below which a neighbourhood is not stretched
 

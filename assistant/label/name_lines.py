@@ -57,6 +57,7 @@ class NameRead:
     settled: bool = False
     info: dict[str, Any] = field(default_factory=dict)
     scripts: set[str] = field(default_factory=set)  # "tha" / "vie" when that model read a name line clearly
+    lines: list[LineBox] = field(default_factory=list)  # every text line found in the image (lines.py)
 
 
 def name_candidates(lines: list[LineBox], max_crops: int = MAX_CROPS) -> list[LineBox]:
@@ -165,7 +166,8 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
     first_model = models.get("first") or "kor+eng"
     reads: dict[str, list[tuple[LineBox, OcrPass]]] = {}
     box_of: dict[int, tuple[int, int, int, int]] = {}
-    result = NameRead(info={"lines_found": len(found), "candidates": len(candidates), "crops_read": 0, "models": []})
+    result = NameRead(info={"lines_found": len(found), "candidates": len(candidates), "crops_read": 0, "models": []},
+                      lines=found)
     thai_suspected = "tha" in hints
     label_cjk: tuple[str, ...] = ()
     for box in candidates:

@@ -137,15 +137,18 @@ def _line_is_whole(flat: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     return True
 
 
-def retry_images(prepared: Image.Image, blank: list[tuple[int, int, int, int]] | None = None
-                 ) -> list[tuple[str, Image.Image]]:
+def retry_images(prepared: Image.Image, blank: list[tuple[int, int, int, int]] | None = None,
+                 polarities: set[str] | frozenset[str] = frozenset({"dark", "light"})) -> list[tuple[str, Image.Image]]:
     """The alternatives for the second OCR round: the prepared image flattened for both text polarities
     (the polarity judged in `preprocess` is what glare most often gets wrong). OCR keeps the one it reads
     with more confidence. `blank`: boxes (left, top, right, bottom) the first round already read well,
-    painted white so the second round spends its time only on what is left."""
+    painted white so the second round spends its time only on what is left. `polarities`: the text
+    polarities to flatten for ("dark", "light"; the checker passes those the line detector found)."""
     gray = np.asarray(prepared.convert("L"))
     out = []
     for name, dark in (("flat-dark-text", True), ("flat-light-text", False)):
+        if ("dark" if dark else "light") not in polarities:
+            continue
         flat = flatten_background(gray, dark)
         for box in blank or []:
             if _line_is_whole(flat, box):

@@ -33,6 +33,7 @@ from PIL import Image
 
 from assistant.label.normalize import LATIN_FOLD, base_normalize
 from assistant.label.ocr import Handle, OcrPass, OcrResult, OcrWord, good_read, mean_conf, split_passes
+from assistant.label.rows import low_lines, rows_box, rows_crop
 
 VIETNAMESE_WORDS = ("thanh phan", "san xuat", "cong ty", "tnhh", "viet nam", "huong dan", "su dung", "bao quan",
                     "khoi luong", "xuat xu", "thuc pham", "chuc nang", "vien nang", "nha phan phoi", "han dung")
@@ -90,18 +91,6 @@ def thai_cues(p: OcrPass) -> bool:
     return any(base_normalize(w.text).strip(".,:;()") in THAI_WORDS for w in p.words)
 
 
-def low_lines(first: OcrPass, low_conf: float) -> list[list[OcrWord]]:
-    return [ln for ln in first.lines()
-            if sum(w.conf for w in ln) / len(ln) < low_conf and sum(len(w.text) for w in ln) >= 3]
-
-
-def rows_box(lines: list[list[OcrWord]], width: int, height: int) -> tuple[int, int, int, int]:
-    """Full width, only the rows holding those lines (padded): keeps the layout Tesseract segments on."""
-    words = [w for ln in lines for w in ln]
-    pad = max(20, max(w.height for w in words))
-    return 0, max(0, min(w.top for w in words) - pad), width, min(height, max(w.top + w.height for w in words) + pad)
-
-
 class TesseractEngine:
     """The pass logic; subclasses implement `_recognize(img, langs, handle) -> OcrPass` and `orientation`."""
 
@@ -136,29 +125,38 @@ class TesseractEngine:
                 pass
 
     # --- one Tesseract run --------------------------------------------------------------------------
-    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None) -> OcrPass:
+    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None,
+                   invert: bool = True) -> OcrPass:
+        """One Tesseract run. invert=False: no second try of poorly read lines inverted (Tesseract's
+        tessedit_do_invert), for images that are dark text on white by construction."""
         raise NotImplementedError
 
     def orientation(self, img: Image.Image) -> tuple[int, float]:
         """(degrees clockwise that make the text upright, confidence); (0, 0.0) when it cannot tell."""
         return 0, 0.0
 
-    def _run(self, img: Image.Image, langs: str, handle: Handle | None = None) -> OcrPass:
+    def _run(self, img: Image.Image, langs: str, handle: Handle | None = None, invert: bool = True) -> OcrPass:
         with self._slots:
             if handle is not None and handle.stopped:  # settled while this run waited for a core
                 return OcrPass(langs)
-            return self._recognize(img, langs, handle)
+            if invert:  # the default: engines written before `invert` keep working
+                return self._recognize(img, langs, handle)
+            return self._recognize(img, langs, handle, invert=False)
 
-    def _submit(self, img: Image.Image, langs: str, handle: Handle | None = None) -> Future:
-        return self._pool.submit(self._run, img, langs, handle)
+    def _submit(self, img: Image.Image, langs: str, handle: Handle | None = None, invert: bool = True) -> Future:
+        return self._pool.submit(self._run, img, langs, handle, invert)
 
     def read_lines(self, crops: list[Image.Image], langs: str) -> list[OcrPass]:
         """Each crop read as one text line (Tesseract's single-line mode, psm 7) with `langs`, one pass per
-        crop (region "line"), in order. Cheap on a name-sized crop; one core slot per crop."""
+        crop (region "line"), in order. Cheap on a name-sized crop; one core slot per crop.
+
+        The crops are dark glyphs on white by construction (name_lines.line_crop thresholds each line in its own
+        polarity, and reads the other polarity itself when no model reads a crop), so Tesseract's inverted second
+        try of a poorly read line is switched off: it could only re-read the same crop inverted."""
         out = []
         for crop in crops:
             with self._slots:
-                p = self._recognize(crop, langs, None, psm=LINE_PSM)
+                p = self._recognize(crop, langs, None, psm=LINE_PSM, invert=False)
             p.region = "line"
             out.append(p)
         return out
@@ -175,14 +173,28 @@ class TesseractEngine:
             return OcrResult([f.result() for f in futures])
         return self.followups(img, self._run(img, self.first), hints)
 
+    def read_if_better(self, img: Image.Image, than: OcrPass, hints: frozenset[str] = frozenset()) -> OcrResult | None:
+        """`read(img)`, but its follow-ups only when the first pass reads more confident words than `than`
+        (another image's first pass); None when it does not (the checker's turned photo: the turn was wrong)."""
+        if self.mode == "parallel":
+            return self.read(img, hints)
+        first = self._run(img, self.first)
+        if OcrResult([first]).readable_words() <= OcrResult([than]).readable_words():
+            return None
+        return self.followups(img, first, hints)
+
     def read_best(self, images: list[Image.Image], hints: frozenset[str] = frozenset(),
-                  parallel: bool = True) -> tuple[int, OcrResult]:
+                  parallel: bool = True, dark_on_white: bool = False) -> tuple[int, OcrResult]:
         """(index, result) of the image the first pass reads with the highest mean word confidence.
 
         parallel: all first passes at once (a clearly good read stops the others, or skips them when they are
         still waiting for a core) — the fastest answer on an idle machine; False: one after the other in the
         given order, stopping at the first clearly good read — the least CPU when other checks are waiting.
-        Only the winner gets the follow-ups.
+        Only the winner gets the follow-ups. dark_on_white: the images are dark text on white by construction
+        (the checker's flattened images), so the follow-ups (rows read with chi_sim, jpn, tha) run without
+        Tesseract's inverted second try of poorly read lines, which there can only re-read junk (20-30 % of a
+        read's CPU). The first passes keep it: which lines they read poorly picks the follow-up rows, and
+        without it they picked other rows (two verdicts on the dev photos changed, one each way).
         """
         if not images:
             return -1, OcrResult()
@@ -211,7 +223,7 @@ class TesseractEngine:
             rest = [f.result() for f in [self._submit(images[best], langs) for langs in self.passes[1:]]]
             result = OcrResult([firsts[best], *rest])
         else:
-            result = self.followups(images[best], firsts[best], hints)
+            result = self.followups(images[best], firsts[best], hints, invert=not dark_on_white)
         # a label mixes polarities (light name on a dark band, dark text around it): what the other image read
         # with some confidence is kept as evidence too (the matcher pools passes; nothing is read again)
         for i, other in enumerate(firsts):
@@ -220,12 +232,14 @@ class TesseractEngine:
         result.info["stopped_early"] = sum(1 for h in handles if h.stopped)
         return best, result
 
-    def followups(self, img: Image.Image, first: OcrPass, hints: frozenset[str] = frozenset()) -> OcrResult:
-        """The script-specific passes `first` calls for (module docstring), run in parallel."""
+    def followups(self, img: Image.Image, first: OcrPass, hints: frozenset[str] = frozenset(),
+                  invert: bool = True) -> OcrResult:
+        """The script-specific passes `first` calls for (module docstring), run in parallel (invert: see
+        `_recognize`)."""
         result = OcrResult([first], {"cjk_pass": "skipped"})
-        jobs: list[tuple[str, tuple[int, int, int, int] | None]] = []
+        jobs: list[tuple[str, tuple[int, int, int, int] | None, list[list[OcrWord]]]] = []
         if not first.words:  # nothing read at all: the CJK models on the whole image
-            jobs += [(langs, None) for langs in self.cjk]
+            jobs += [(langs, None, []) for langs in self.cjk]
         else:
             low = low_lines(first, self.low_conf)
             # every low row goes to the CJK models (a blurred Chinese line can look Thai-like too); Thai-like
@@ -238,15 +252,17 @@ class TesseractEngine:
             cjk_rows = low
             if cjk_rows and self.cjk:
                 rows = rows_box(cjk_rows, img.width, img.height)
-                jobs += [(langs, rows) for langs in self.cjk]
+                jobs += [(langs, rows, cjk_rows) for langs in self.cjk]
             if thai_rows and self.thai:
-                jobs.append((self.thai, rows_box(thai_rows, img.width, img.height)))
+                jobs.append((self.thai, rows_box(thai_rows, img.width, img.height), thai_rows))
         if self.vie and ("vie" in hints or vietnamese_cues(first)):
-            jobs.append((self.vie, None))
+            jobs.append((self.vie, None, []))
         futures: list[tuple[str, tuple[int, int, int, int] | None, tuple[int, int], Future]] = []
-        for langs, box in jobs:
-            crop = img if box is None else img.crop(box)
-            futures.append((langs, box, crop.size, self._submit(crop, langs)))
+        lines = first.lines() if jobs else []
+        for langs, box, keep in jobs:
+            # the rows to read, with the lines kor+eng read well between them painted over (rows.py)
+            crop = img if box is None else rows_crop(img, box, keep, lines)
+            futures.append((langs, box, crop.size, self._submit(crop, langs, None, invert)))
         for langs, box, size, fut in futures:
             p = fut.result()
             if box is not None:

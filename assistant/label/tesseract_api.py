@@ -71,8 +71,11 @@ class TesserocrOCR(TesseractEngine):
         bpp = 1 if img.mode == "L" else 3
         api.SetImageBytes(img.tobytes(), img.width, img.height, bpp, img.width * bpp)
 
-    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None) -> OcrPass:
+    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None,
+                   invert: bool = True) -> OcrPass:
         with self._api(langs, psm) as api:
+            # set at every run (an API serves both kinds of read; a second API per model would cost its memory)
+            api.SetVariable("tessedit_do_invert", "1" if invert else "0")
             self._set_image(api, img)
             if not api.Recognize(timeout=int(self.timeout_s * 1000)):
                 api.Clear()

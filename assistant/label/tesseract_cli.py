@@ -33,11 +33,14 @@ class TesseractOCR(TesseractEngine):
         img.save(buf, format="PPM")  # uncompressed: cheaper than PNG to write and to read back
         return buf.getvalue()
 
-    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None) -> OcrPass:
+    def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None,
+                   invert: bool = True) -> OcrPass:
         """One Tesseract process. `handle` lets another thread stop it (its pass then comes back empty)."""
         args = [self.cmd, "stdin", "stdout", "-l", langs, "--psm", str(self.psm if psm is None else psm), "--dpi", "300"]
         for c in self.extra_config:
             args += ["-c", c]
+        if not invert:
+            args += ["-c", "tessedit_do_invert=0"]
         args.append("tsv")
         try:
             proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

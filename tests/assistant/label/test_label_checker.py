@@ -130,3 +130,25 @@ def test_a_photo_taken_sideways_without_exif_is_turned_upright(turn):
     assert result.verdict == "hazard"
     assert any(m.kind == "product" and "Golden Bee Slim Tea" in str(m.entry) for m in result.matches)
     assert result.images[0].get("rotated") == turn  # degrees clockwise that undid the counter-clockwise turn
+
+
+def test_a_group_stops_reading_pages_once_a_listed_product_is_found():
+    pytest.importorskip("tesserocr")
+    from assistant.label.tesseract_api import TesserocrOCR
+
+    class Counting(TesserocrOCR):
+        pages = 0
+
+        def read(self, img, hints=frozenset()):
+            self.pages += 1
+            return super().read(img, hints)
+
+    ocr = Counting(["kor", "eng"])
+    c = LabelChecker(ListSnapshot.from_rows(PRODUCTS, INGREDIENTS), ocr, LegalBasis(None), read_names=False)
+    front, back = png(text_image("Golden Bee Slim Tea")), png(text_image("Keep in a cool dry place"))
+    res = c.check([front, back])
+    assert res.verdict == "hazard" and res.matches[0].canonical == "Golden Bee Slim Tea"
+    assert ocr.pages == 1 and res.images[1]["ocr"] == "skipped: settled by an earlier photo"
+    # the other way round both pages are read (the name is on the last one)
+    ocr.pages = 0
+    assert c.check([back, front]).verdict == "hazard" and ocr.pages == 2

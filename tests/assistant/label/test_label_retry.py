@@ -71,7 +71,7 @@ class RetryOCR(FakeOCR):
         self.second = second
         self.retries = 0
 
-    def read_best(self, images, hints=frozenset(), parallel=True):
+    def read_best(self, images, hints=frozenset(), parallel=True, dark_on_white=False):
         self.retries += 1
         assert len(images) == 2 and all(isinstance(im, Image.Image) for im in images)
         words = [OcrWord(t, 90.0, i) for i, line in enumerate(self.second) for t in line.split()]
@@ -162,7 +162,7 @@ def test_second_round_blanks_only_whole_lines_read_well():
 
 def test_second_round_reads_big_photos_shrunk_and_maps_words_back():
     class SizeOCR(RetryOCR):
-        def read_best(self, images, hints=frozenset(), parallel=True):
+        def read_best(self, images, hints=frozenset(), parallel=True, dark_on_white=False):
             self.sizes = [im.size for im in images]
             self.words = [OcrWord("Sibutramine", 90.0, 0, 100, 50, 200, 40)]
             return 0, OcrResult([OcrPass("fake", self.words)])
@@ -176,3 +176,36 @@ def test_second_round_reads_big_photos_shrunk_and_maps_words_back():
     w = ocr.words[0]  # in the prepared image's pixels again (x 1600/1250)
     assert (w.left, w.top, w.width, w.height) == (128, 64, 256, 51)
     assert res.verdict == "hazard"
+
+
+def two_tone_label(band: bool) -> bytes:
+    """A clean label, dark text on white; with `band`, its name light on a dark band."""
+    img = Image.new("RGB", (1100, 520), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 44)
+    if band:
+        d.rectangle((0, 20, 1100, 120), fill=(20, 60, 40))
+    d.text((40, 40), "Morning Garden Honey", font=ImageFont.truetype(FONT, 60), fill="white" if band else "black")
+    for i, line in enumerate(["Ingredients: acacia honey 100%", "Net weight 500 g", "Keep in a cool dry place"]):
+        d.text((40, 200 + 100 * i), line, font=font, fill="black")
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("band", [False, True])
+def test_second_round_flattens_only_the_polarities_the_label_shows(band):
+    pytest.importorskip("tesserocr")
+    from assistant.label.tesseract_api import TesserocrOCR
+
+    class Spy(TesserocrOCR):
+        def read_best(self, images, hints=frozenset(), parallel=True, dark_on_white=False):
+            self.given = len(images)
+            return super().read_best(images, hints, parallel, dark_on_white)
+
+    ocr = Spy(["kor", "eng"])
+    res = checker(ocr).check([two_tone_label(band)])
+    assert res.verdict == "no_match" and "retry" in res.images[0]  # nothing strong: the second round ran
+    # dark text only: the light-text image (the gaps between the letters) is not read; a light band: both are
+    assert res.images[0]["retry_polarities"] == (["dark", "light"] if band else ["dark"])
+    assert ocr.given == (2 if band else 1)
