@@ -5,10 +5,11 @@ No cross-encoder can be installed from the package index, but a small language m
 after reading each one: log P(question | passage), per question token (Sachan et al. 2022, "UPR").
 It needs no training and no relevance labels, so nothing in it is fitted to our question sets.
 
-The same model also gives a calibrated "does this passage bear on the question at all" signal: the
-pointwise mutual information per token, log P(q | passage) - log P(q), where log P(q) is the question
-read after an empty context. An unrelated passage does not make the question more likely (PMI near 0
-or below); the answerer uses it for the no-basis decision (`rerank.min_support`).
+The same model also gives a "does this passage bear on the question at all" signal: the pointwise
+mutual information per token, log P(q | passage) - log P(q), where log P(q) is the question read after
+an empty context. It is `Hit.relevance`, and the answerer can require it for a basis
+(`rerank.min_support`). That floor is off by default: with gemma3-270m, customs passages raise
+customs-sounding unanswerable questions as much as answerable ones (docs/BENCHMARKS.md).
 
 Only the tokens that predict the question are given logits (a batch flag per position), so the cost
 is one forward pass over each passage prefix: about 150-200 tokens for `passage_chars` = 300.
