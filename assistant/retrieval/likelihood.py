@@ -82,12 +82,14 @@ class QueryLikelihoodReranker:
         return self._cached(query, EMPTY_TEMPLATE)
 
     def close(self) -> None:
+        """Free the batch and the model now (at interpreter exit llama-cpp-python's own finaliser may find
+        its library already unloaded)."""
         batch, self._batch = getattr(self, "_batch", None), None
         if batch is not None:
             self._lib.llama_batch_free(batch)
-
-    def __del__(self) -> None:
-        self.close()
+        llm = getattr(self, "_llm", None)
+        if llm is not None:
+            llm.close()
 
     # --- internals --------------------------------------------------------------------------
     def _cached(self, query: str, prefix: str) -> float:

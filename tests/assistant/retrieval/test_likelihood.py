@@ -31,8 +31,10 @@ def gguf(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ql(gguf) -> QueryLikelihoodReranker:
-    return QueryLikelihoodReranker(gguf, n_threads=1, n_ctx=512)
+def ql(gguf):
+    reranker = QueryLikelihoodReranker(gguf, n_threads=1, n_ctx=512)
+    yield reranker
+    reranker.close()
 
 
 def _reference(gguf: Path, prefix: str, query: str) -> float:
@@ -45,6 +47,7 @@ def _reference(gguf: Path, prefix: str, query: str) -> float:
     target = llm.tokenize(query.encode(), add_bos=False, special=False)
     llm.eval(pre + target)
     logits = np.asarray(llm.scores[: len(pre) + len(target)], dtype=np.float64)
+    llm.close()
     rows = logits[len(pre) - 1 : -1]
     logp = rows - rows.max(axis=1, keepdims=True)
     logp -= np.log(np.exp(logp).sum(axis=1, keepdims=True))
@@ -67,6 +70,7 @@ def test_a_gguf_path_builds_the_language_model_reranker(gguf):
     assert isinstance(reranker, QueryLikelihoodReranker) and reranker.passage_chars == 50
     assert candidates(reranker, Settings()) == 10
     assert candidates(reranker, Settings(rerank={"candidates": 4})) == 4
+    reranker.close()
 
 
 def test_a_missing_gguf_is_a_config_error_naming_the_setting(tmp_path):
