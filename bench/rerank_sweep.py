@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import sys
@@ -31,7 +30,9 @@ FLOORS = (-0.3, -0.2, -0.1, -0.05, 0.0, 0.1)
 
 
 def order(ql: list[float], lam: float) -> list[int]:
-    return sorted(range(len(ql)), key=lambda i: -(ql[i] - lam * math.log1p(i)))
+    from assistant.retrieval.rerank import with_prior
+
+    return sorted(range(len(ql)), key=lambda i: -with_prior(ql[i], i, lam))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.retrieval.evaluate import load_questions, matches, protocol_filters
     from assistant.retrieval.filters import Filters
     from assistant.retrieval.likelihood import QueryLikelihoodReranker
-    from assistant.retrieval.rerank import language_model_file
+    from assistant.retrieval.rerank import language_model_file, passage_text
     from assistant.retrieval.retriever import build_retriever
     from assistant.settings import load_settings
 
@@ -54,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     settings = load_settings(args.home)
-    retriever = build_retriever(settings)
+    fused_only = settings.model_copy(deep=True)
+    fused_only.rerank.model = None  # the fused order is what is reranked here, whatever the home's settings say
+    retriever = build_retriever(fused_only)
     path = language_model_file(args.model)
     assert path is not None, f"{args.model}: not a GGUF file or packaged model"
     ql = QueryLikelihoodReranker(path, n_threads=args.threads, passage_chars=args.passage_chars)
@@ -75,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for n, (qid, text, flt, q) in enumerate(items, 1):
         hits = retriever.search(text, k=args.candidates, filters=flt)
-        scores = ql.score(text, [f"{h.title}\n{h.text[: args.passage_chars]}" for h in hits])
+        scores = ql.score(text, [passage_text(h, args.passage_chars) for h in hits])
         rows.append({"id": qid, "answerable": q is not None, "ql": scores, "empty": ql.baseline(text),
                      "ok": [q is not None and matches(q, h.source, h.locator) for h in hits],
                      "lexical": answerer.ask(text, chat).grounded})

@@ -94,6 +94,16 @@ def candidates(reranker: Reranker, settings: Settings) -> int:
     return 10 if getattr(reranker, "kind", "") == "query-likelihood" else 30
 
 
+def passage_text(hit: Hit, limit: int | None = None) -> str:
+    """What a reranker reads of a hit: its title, then its body (the first `limit` characters)."""
+    return f"{hit.title}\n{hit.text if limit is None else hit.text[:limit]}"
+
+
+def with_prior(score: float, rank: int, prior_weight: float) -> float:
+    """A query-likelihood score with the fused order as a prior: score - prior_weight * ln(1 + fused rank)."""
+    return score - prior_weight * math.log1p(rank)
+
+
 def rerank(reranker: Reranker, query: str, hits: list[Hit], top: int, prior_weight: float = 0.0) -> list[Hit]:
     """Reorder the first `top` hits by the reranker's score (which becomes the hit's score; hits past `top`
     keep their fused order and score). A query-likelihood reranker's score is mean log P(query | passage)
@@ -102,13 +112,13 @@ def rerank(reranker: Reranker, query: str, hits: list[Hit], top: int, prior_weig
     if not head:
         return hits
     limit = getattr(reranker, "passage_chars", None)
-    scores = reranker.score(query, [f"{h.title}\n{h.text if limit is None else h.text[:limit]}" for h in head])
+    scores = reranker.score(query, [passage_text(h, limit) for h in head])
     baseline = getattr(reranker, "baseline", None)
     if baseline is not None:
         empty = baseline(query)
         for rank, (hit, s) in enumerate(zip(head, scores, strict=True)):
             hit.relevance = s - empty
-            hit.score = s - prior_weight * math.log1p(rank)
+            hit.score = with_prior(s, rank, prior_weight)
     else:
         for hit, s in zip(head, scores, strict=True):
             hit.score = s
