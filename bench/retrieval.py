@@ -59,6 +59,16 @@ from assistant.retrieval.evaluate import (  # noqa: E402
 from bench.baseline_bm25 import ArticleBM25  # noqa: E402
 
 
+def with_typos(questions: list[Question], seed: int = 7) -> list[Question]:
+    """The same questions with one typo each (bench/typos.py), the same answers expected."""
+    import dataclasses
+
+    from bench.typos import add_typo
+
+    rng = random.Random(seed)
+    return [dataclasses.replace(q, question=add_typo(q.question, rng)) for q in questions]
+
+
 def ingest(home: Path, corpora: Path) -> None:
     cmd = [sys.executable, "-m", "ingest", "--home", str(home), "-q", str(corpora)]
     print("$", " ".join(cmd), flush=True)
@@ -279,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--synthetic", type=int, default=0, metavar="N", help="also time queries on N synthetic records")
     p.add_argument("--synthetic-home", type=Path, help="keep/reuse the synthetic index here")
     p.add_argument("--json", type=Path, help="write the results as JSON here")
+    p.add_argument("--typos", action="store_true",
+                   help="also each set with one typo per question (bench/typos.py, seed 7): robustness rows")
+    p.add_argument("--no-typo-correction", action="store_true", help="do not correct typo'd nouns in queries")
     p.add_argument("--misses", action="store_true", help="print the TUNING questions the hybrid missed at rank 1")
     p.add_argument("--heldout-misses", action="store_true",
                    help="print held-out misses too (for the final note only: looking at them while tuning spoils the split)")
@@ -289,6 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.settings import load_settings
     from assistant.text.korean import tokenize
 
+    if args.no_typo_correction:
+        from assistant.retrieval import query
+
+        query.CORRECT_TYPOS = False
     tmp = None
     home = args.home
     if home is None:
@@ -321,6 +338,10 @@ def main(argv: list[str] | None = None) -> int:
         hybrid = evaluate(f"hybrid · {group} · {split}", qs, retriever_search(retriever, flt))
         reports.append(hybrid)
         row = {"questions": len(qs), "hybrid": hybrid.to_json()}
+        if args.typos:
+            typo = evaluate(f"hybrid · {group} · {split} · typos", with_typos(qs), retriever_search(retriever, flt))
+            reports.append(typo)
+            row["hybrid_typos"] = typo.to_json()
         if not args.no_baselines:
             kinds = {"finding"} if group == "findings" else {"regulation", "product", "ingredient"}
             base = baselines.setdefault(group, ArticleBM25(home, kinds))

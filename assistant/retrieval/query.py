@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from assistant.text.korean import tokenize
+from assistant.text.typos import typo_corrections
 from assistant.text.normalize import normalize_text
 
 LEXICON = Path(__file__).with_name("lexicon.yaml")
@@ -81,7 +83,11 @@ def law_key(name: str) -> str:
 class LawNames:
     """Law names known to the index (regulation source file names), matched inside queries."""
 
-    def __init__(self, sources: list[str], aliases: dict[str, str] | None = None):
+    def __init__(self, sources: list[str], aliases: dict[str, str] | None = None,
+                 expand: Callable[[str], list[str]] | None = None):
+        # `expand`: the administrative words of an everyday word ("면세점" → 보세판매장), used for a word
+        # before a law-type word that fits no law name itself ("면세점 고시" → 보세판매장 운영에 관한 고시)
+        self.expand = expand
         self.by_key: dict[str, list[str]] = {}
         for src in sources:
             key = law_key(src)
@@ -115,6 +121,9 @@ class LawNames:
         A word counts when it is a piece of exactly the law names it fits: a run inside the name
         (국제우편), or its syllables in order within the name starting at the name's first syllable
         or a word start (지재권 → 지·재·권 of 지식재산권), never a generic law word (통관, 고시 …).
+        A word that fits no law name may still name one through its administrative words (`expand`): the
+        everyday name of a notice ("면세점 고시", "이삿짐 고시"); such a word counts only where an
+        administrative word is a run inside the law's name, half a point per such word.
         Only the best-fitting law(s) are returned, and nothing when more than two fit equally.
         """
         best: dict[str, float] = {}
@@ -123,10 +132,12 @@ class LawNames:
                 word = _JOSA.sub("", word)
                 if len(word) < 2 or word in _GENERIC_LAW_WORDS:
                     continue
-                for key, words in self._key_words().items():
-                    score = _fit(word, key, words)
-                    if score:
-                        best[key] = best.get(key, 0.0) + score
+                fits = {key: _fit(word, key, words) for key, words in self._key_words().items()}
+                fits = {k: v for k, v in fits.items() if v}
+                if not fits and self.expand is not None:
+                    fits = self._fit_expanded(word)
+                for key, score in fits.items():
+                    best[key] = best.get(key, 0.0) + score
         if not best:
             return []
         top = max(best.values())
@@ -134,6 +145,19 @@ class LawNames:
         if len(keys) > 2:
             return []
         return [src for k in keys for src in self.by_key[k]]
+
+    def _fit_expanded(self, word: str) -> dict[str, float]:
+        """Laws whose name holds the word's administrative words, scored by how many it holds (half a point
+        each: a word of the name itself scores its length)."""
+        assert self.expand is not None
+        out: dict[str, float] = {}
+        for admin in dict.fromkeys(self.expand(word)):
+            if len(admin) < 2 or admin in _GENERIC_LAW_WORDS:
+                continue
+            for key in self.by_key:
+                if admin in key:
+                    out[key] = out.get(key, 0.0) + 0.5
+        return out
 
     def _key_words(self) -> dict[str, list[str]]:
         cached = getattr(self, "_words", None)
@@ -203,8 +227,26 @@ class Query:
 _lock = threading.Lock()
 
 
-def analyze(text: str, laws: LawNames | None = None, lexicon_path: str | None = None) -> Query:
+CORRECT_TYPOS = True  # bench/retrieval.py --no-typo-correction turns it off to measure what it adds
+
+
+def correct_typos(text: str, known: Callable[[str], bool]) -> str:
+    """The query with its typo'd nouns corrected, where the index knows the corrected word and not the
+    typed one ("새관에 신고" → "세관에 신고"); a word the index knows is never changed."""
+    out, last = [], 0
+    for start, end, form in typo_corrections(text):
+        if start >= last and not known(text[start:end]) and known(form):
+            out.append(text[last:start] + form)
+            last = end
+    return "".join(out) + text[last:] if out else text
+
+
+def analyze(text: str, laws: LawNames | None = None, lexicon_path: str | None = None,
+            known: Callable[[str], bool] | None = None) -> Query:
+    """`known(token)`: whether the index holds a token; given, typo'd nouns are corrected first."""
     text = normalize_text(text)
+    if known is not None and CORRECT_TYPOS:
+        text = correct_typos(text, known)
     stop = load_lexicon(lexicon_path).query_stopwords
     tokens = [t for t in tokenize(text) if t not in stop]
     present = set(tokens)

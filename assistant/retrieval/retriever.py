@@ -45,6 +45,14 @@ HASHED_DENSE_SCALE = 0.02
 __all__ = ["Hit", "Retriever", "build_retriever"]
 
 
+def _everyday_admin_words(word: str) -> list[str]:
+    """The administrative words an everyday word stands for: `lexicon.yaml` synonyms and `everyday_admin.yaml`."""
+    from assistant.retrieval.vocabulary import load_vocabulary
+
+    lex = load_lexicon().synonyms
+    return [*lex.get(word, ()), *load_vocabulary().expand(word)]
+
+
 class Retriever:
     def __init__(self, index: Index, settings: Settings, reranker: Reranker | None = None):
         self.index = index
@@ -80,7 +88,10 @@ class Retriever:
         return w * PACKAGED[model].dense_scale if model in PACKAGED else w
 
     def analyze(self, query: str) -> Query:
-        return analyze(query, self._law_names())
+        return analyze(query, self._law_names(), known=self._known)
+
+    def _known(self, token: str) -> bool:
+        return self.index.doc_freq(token) > 0
 
     # --- steps ------------------------------------------------------------------------------
     def _law_names(self) -> LawNames:
@@ -89,7 +100,7 @@ class Retriever:
         cached = self._laws
         if cached is None or cached[0] != gen:
             sources = [row.source for row in self.index.sources() if row.kind == "regulation"]
-            cached = (gen, LawNames(sources, load_lexicon().law_aliases))
+            cached = (gen, LawNames(sources, load_lexicon().law_aliases, expand=_everyday_admin_words))
             self._laws = cached
         return cached[1]
 

@@ -60,6 +60,9 @@ class FakeIndex:
     def get(self, ids):
         return [self.records[i] for i in ids if i in self.records]
 
+    def doc_freq(self, token):
+        return sum(1 for c in self.tokens.values() if token in c)
+
     def generation(self):
         return 1
 

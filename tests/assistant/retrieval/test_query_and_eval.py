@@ -83,6 +83,33 @@ def test_laws_named_by_a_part_or_an_abbreviation_of_their_name():
     assert names.mentioned("국제우편으로 온 소포") == []
 
 
+def test_laws_named_by_their_everyday_name_through_the_vocabulary():
+    sources = ["보세판매장_운영에_관한_고시_샘플.md", "국제우편물_통관_사무처리에_관한_고시_샘플.txt",
+               "특송물품_수입통관_사무처리에_관한_고시_샘플.pdf", "관세법_샘플.txt"]
+    table = {"면세점": ["보세판매장", "출국장면세점"], "소포": ["특송물품", "우편물", "소포우편물"]}
+    names = LawNames(sources, expand=lambda w: table.get(w, []))
+    assert names.mentioned("면세점 고시 8조 뭐라고 돼 있어?") == ["보세판매장_운영에_관한_고시_샘플.md"]
+    # an everyday word that stands for words of two laws names both (a tie), in the order of the query's spans
+    assert set(names.mentioned("소포 고시 10조")) == {sources[1], sources[2]}
+    # no law-type word after it: nothing; without the vocabulary the everyday name names nothing
+    assert names.mentioned("면세점에서 산 가방") == []
+    assert LawNames(sources).mentioned("면세점 고시 8조") == []
+    # a word of a law's own name still wins over an everyday reading
+    assert names.mentioned("국제우편 고시 7조") == [sources[1]]
+
+
+def test_typo_nouns_are_corrected_only_into_words_the_index_knows():
+    from assistant.retrieval.query import correct_typos
+
+    index_words = {"세관", "신고", "휴대품", "면세"}
+    assert correct_typos("새관에 신고 안 한 휴대픔", index_words.__contains__) == "세관에 신고 안 한 휴대품"
+    # the index holds the typed word too: left as typed; the corrected word unknown: left as typed
+    assert correct_typos("새관에 신고", lambda t: True) == "새관에 신고"
+    assert correct_typos("새관에 신고", lambda t: t == "신고") == "새관에 신고"
+    q = analyze("면새 범위가 얼마야?", known=index_words.__contains__)
+    assert "면세" in q.typed and q.text.startswith("면세 범위")
+
+
 def test_everyday_words_add_weighted_administrative_words():
     q = analyze("공짜로 들여올 수 있는 양이 얼마야?")
     weight = dict(zip(q.tokens, q.weights, strict=True))

@@ -20,6 +20,12 @@ def test_colloquial_question_finds_the_article(fake_index):
     assert hits[0].kind == "regulation"
 
 
+def test_a_typo_in_a_noun_still_finds_the_article(fake_index):
+    r = make(fake_index)
+    assert r.analyze("여행자 휴대픔 면새 한도").text == "여행자 휴대품 면세 한도"
+    assert r.search("여행자 휴대픔 면새 한도", k=1)[0].locator == "제96조"
+
+
 def test_paragraph_chunks_of_one_article_are_merged(fake_index):
     hits = make(fake_index).search("여행자 휴대품 면세 800달러 주류 2병", k=5)
     top = hits[0]
