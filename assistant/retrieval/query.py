@@ -24,8 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.text.korean import tokenize
-from assistant.text.typos import typo_corrections
 from assistant.text.normalize import normalize_text
+from assistant.text.typos import typo_corrections
 
 LEXICON = Path(__file__).with_name("lexicon.yaml")
 _ARTICLE_TOKEN = re.compile(r"^제\d+조(?:의\d+)?$")
