@@ -43,6 +43,9 @@ class RerankSettings(BaseModel):
     # added no refusal the lexical test does not already make, at any threshold with <= 5 % wrong refusals (tune).
     min_support: float | None = None
     n_threads: int | None = None  # None: the cores this process may use
+    # Language model only: the model's memory after each passage is kept up to this size, so a passage read
+    # for one question costs only the next question's tokens (≈ 3 MB per 300-character passage, gemma3-270m)
+    state_cache_mb: float = 256
 
 
 class RetrievalSettings(BaseModel):

@@ -13,6 +13,9 @@ customs-sounding unanswerable questions as much as answerable ones (docs/BENCHMA
 
 Only the tokens that predict the question are given logits (a batch flag per position), so the cost
 is one forward pass over each passage prefix: about 150-200 tokens for `passage_chars` = 300.
+The model's memory (KV cells) after a passage is kept in an LRU cache (`state_cache_mb`): the next question
+over the same passage restores it and runs only its own ~20-40 tokens through the model. An office asks
+about the same few hundred articles again and again, so most passages are read once.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ class QueryLikelihoodReranker:
     kind = "query-likelihood"
 
     def __init__(self, model_path: str | Path, *, name: str | None = None, n_threads: int | None = None,
-                 n_ctx: int = 1024, passage_chars: int = 300, cache_size: int = 4096):
+                 n_ctx: int = 1024, passage_chars: int = 300, cache_size: int = 4096, state_cache_mb: float = 256):
         path = Path(model_path).expanduser()
         if not path.is_file():
             raise ConfigError(
@@ -70,6 +73,11 @@ class QueryLikelihoodReranker:
         self._lock = threading.Lock()  # one llama.cpp context: one evaluation at a time
         self._cache: OrderedDict[tuple[str, str], float] = OrderedDict()
         self._cache_size = cache_size
+        # prefix text -> (the model's memory after all prefix tokens but the last, as bytes; the prefix tokens)
+        self._states: OrderedDict[str, tuple[bytes, list[int]]] = OrderedDict()
+        self._state_bytes = 0
+        self._state_limit = int(state_cache_mb * 1024 * 1024)
+        self.state_hits = self.state_misses = 0
 
     # --- public -----------------------------------------------------------------------------
     def score(self, query: str, passages: Sequence[str]) -> list[float]:
@@ -112,23 +120,71 @@ class QueryLikelihoodReranker:
         target = self._tokens(query, bos=False)[:MAX_QUERY_TOKENS]
         if not target:
             return 0.0
-        prefix = self._tokens(prefix_text, bos=True)[: self._n_ctx - len(target)]
-        tokens = prefix + target
-        n, start = len(tokens), len(prefix)
-        lib.llama_memory_clear(lib.llama_get_memory(self._ctx), True)
-        batch = self._batch
-        batch.n_tokens = n
-        for i, tok in enumerate(tokens):
-            batch.token[i], batch.pos[i], batch.n_seq_id[i] = tok, i, 1
-            batch.seq_id[i][0] = 0
-            batch.logits[i] = start - 1 <= i < n - 1  # only the positions that predict a question token
-        rc = lib.llama_decode(self._ctx, batch)
-        if rc != 0:
-            raise RuntimeError(f"llama_decode failed ({rc})")
+        prefix = self._prefix_state(prefix_text, len(target))
+        # the last prefix token is decoded with the question: its logits predict the question's first token
+        tail = [prefix[-1], *target]
+        start = len(prefix) - 1
+        self._decode(tail, start, logits_from=0)
         total = 0.0
-        for i in range(start - 1, n - 1):
+        for i in range(len(target)):
             row: Any = np.ctypeslib.as_array(ctypes.cast(lib.llama_get_logits_ith(self._ctx, i),
                                                          ctypes.POINTER(ctypes.c_float)), shape=(self._n_vocab,))
             top = float(row.max())
-            total += float(row[tokens[i + 1]]) - top - float(np.log(np.exp(row - top).sum()))
+            total += float(row[tail[i + 1]]) - top - float(np.log(np.exp(row - top).sum()))
         return total / len(target)
+
+    def _prefix_state(self, prefix_text: str, n_target: int) -> list[int]:
+        """Leave the model's memory holding every prefix token but the last (restored from the cache, or
+        decoded and then cached); returns the prefix tokens."""
+        lib = self._lib
+        memory = lib.llama_get_memory(self._ctx)
+        lib.llama_memory_clear(memory, True)
+        cached = self._states.get(prefix_text)
+        if cached is not None:
+            data, prefix = cached
+            if len(prefix) + n_target <= self._n_ctx:
+                buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+                if lib.llama_state_seq_set_data(self._ctx, buf, len(data), 0) == len(data):
+                    self._states.move_to_end(prefix_text)
+                    self.state_hits += 1
+                    return prefix
+                lib.llama_memory_clear(memory, True)
+        self.state_misses += 1
+        prefix = self._tokens(prefix_text, bos=True)[: self._n_ctx - n_target]
+        if len(prefix) > 1:
+            self._decode(prefix[:-1], 0, logits_from=None)
+        self._remember(prefix_text, prefix)
+        return prefix
+
+    def _remember(self, prefix_text: str, prefix: list[int]) -> None:
+        lib = self._lib
+        size = int(lib.llama_state_seq_get_size(self._ctx, 0))
+        if size <= 0 or size > self._state_limit:
+            return
+        buf = (ctypes.c_uint8 * size)()
+        if lib.llama_state_seq_get_data(self._ctx, buf, size, 0) != size:
+            return
+        old = self._states.pop(prefix_text, None)
+        if old is not None:
+            self._state_bytes -= len(old[0])
+        self._states[prefix_text] = (bytes(buf), prefix)
+        self._state_bytes += size
+        while self._state_bytes > self._state_limit and self._states:
+            _, (data, _) = self._states.popitem(last=False)
+            self._state_bytes -= len(data)
+
+    def _decode(self, tokens: list[int], pos0: int, logits_from: int | None) -> None:
+        """Run `tokens` at positions pos0... through the model (sequence 0); logits from index `logits_from` on,
+        except the last token's (it predicts nothing we score)."""
+        lib, batch = self._lib, self._batch
+        n = len(tokens)
+        batch.n_tokens = n
+        for i, tok in enumerate(tokens):
+            batch.token[i], batch.pos[i], batch.n_seq_id[i] = tok, pos0 + i, 1
+            batch.seq_id[i][0] = 0
+            batch.logits[i] = logits_from is not None and logits_from <= i < n - 1
+        if logits_from is None:  # llama.cpp wants at least one output per batch
+            batch.logits[n - 1] = True
+        rc = lib.llama_decode(self._ctx, batch)
+        if rc != 0:
+            raise RuntimeError(f"llama_decode failed ({rc})")

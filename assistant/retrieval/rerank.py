@@ -73,7 +73,8 @@ def build_reranker(settings: Settings) -> Reranker | None:
     if gguf is not None:
         from assistant.retrieval.likelihood import QueryLikelihoodReranker
 
-        return QueryLikelihoodReranker(gguf, name=cfg.model, n_threads=cfg.n_threads, passage_chars=cfg.passage_chars)
+        return QueryLikelihoodReranker(gguf, name=cfg.model, n_threads=cfg.n_threads, passage_chars=cfg.passage_chars,
+                                       state_cache_mb=cfg.state_cache_mb)
     return CrossEncoderReranker(cfg.model)
 
 

@@ -65,6 +65,32 @@ def test_scores_are_the_mean_log_probability_of_the_question(ql, gguf):
     assert ql.score(query, []) == []
 
 
+def test_a_passage_read_once_is_restored_for_the_next_question(gguf):
+    reranker = QueryLikelihoodReranker(gguf, n_threads=1, n_ctx=512)
+    try:
+        first = reranker.score("여행자 면세 한도는?", PASSAGES)
+        assert (reranker.state_hits, reranker.state_misses) == (0, 2)
+        # new questions over the same passages: the passages' model memory is restored, not recomputed
+        for query in ("보세구역 반입 신고 기한은?", "면세 한도"):
+            got = reranker.score(query, PASSAGES)
+            for passage, value in zip(PASSAGES, got, strict=True):
+                assert value == pytest.approx(_reference(gguf, PASSAGE_TEMPLATE.format(passage=passage), query), abs=1e-3)
+        assert (reranker.state_hits, reranker.state_misses) == (4, 2)
+        assert first != reranker.score("보세구역 반입 신고 기한은?", PASSAGES)
+    finally:
+        reranker.close()
+
+
+def test_the_passage_memory_cache_stays_within_its_size(gguf):
+    reranker = QueryLikelihoodReranker(gguf, n_threads=1, n_ctx=512, state_cache_mb=0.0)
+    try:
+        reranker.score("여행자 면세 한도는?", PASSAGES)
+        reranker.score("면세 한도", PASSAGES)
+        assert reranker.state_hits == 0 and reranker._state_bytes == 0  # nothing kept at size 0, scores still made
+    finally:
+        reranker.close()
+
+
 def test_a_gguf_path_builds_the_language_model_reranker(gguf):
     reranker = build_reranker(Settings(rerank={"model": str(gguf), "passage_chars": 50}))
     assert isinstance(reranker, QueryLikelihoodReranker) and reranker.passage_chars == 50
