@@ -33,7 +33,7 @@ def test_shipped_file_loads_clean(vocab):
     assert vocab.problems == (), "\n".join(vocab.problems)
     data = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
     entries = [e for items in data["entries"].values() for e in items]
-    assert 900 <= len(entries) <= 1100
+    assert 1500 <= len(entries) <= 1750
     assert all(e.requires and e.adds for e in vocab.expansions)
     # every entry kept at least one of its plain forms (none silently lost to weak tokens)
     kept = collections.Counter((e.category, e.adds) for e in vocab.expansions)
@@ -88,6 +88,39 @@ def test_everyday_questions_gain_admin_words(vocab, query, expected):
 ])
 def test_second_batch_everyday_questions_gain_admin_words(vocab, query, expected):
     assert expected <= set(vocab.expand(query))
+
+
+@pytest.mark.parametrize("query,expected", [
+    # the third batch: counter and courier talk, audit-report wording, duty-free, food import, deadlines
+    ("세관에서 서류를 더 내라고 연락이 왔어요", {"보완요구", "보정"}),
+    ("같은 사람이 여러 번 나눠서 직구했어요", {"동일인", "분할반입", "합산과세"}),
+    ("친구 부탁으로 가방을 들고 왔어요", {"운반책", "타인"}),
+    ("면세품을 국내에 되팔았어요", {"부정유출", "부정유통"}),
+    ("보세사가 퇴사했는데 새로 안 뽑았다", {"미채용"}),
+    ("반입 신고를 늦게 해서", {"반출입신고", "지연"}),
+    ("가산세를 빠뜨리고 부과하지 않았다", {"미부과"}),
+    ("심사를 대충 해서 세액을 적게 부과했다", {"소홀", "부적정"}),
+    ("세금을 늦게 고지했다", {"납부고지", "지연"}),
+    ("환급은 언제 들어오나요", {"환급금", "지급"}),
+    ("택배 주소를 잘못 적어서 반송됐어요", {"수취인", "불능"}),
+    ("중고차를 수출하려면", {"중고자동차", "말소등록"}),
+    ("처방전 없이 약을 가져왔어요", {"전문의약품", "미소지"}),
+    ("원산지 표시가 포장에만 있어요", {"표시방법"}),
+    ("부적합 받으면 어떻게 되나요", {"반송", "폐기"}),
+])
+def test_third_batch_everyday_questions_gain_admin_words(vocab, query, expected):
+    assert expected <= set(vocab.expand(query))
+
+
+def test_third_batch_keeps_to_its_sense(vocab):
+    # a deadline in days is not a declaration date, a 수출 question is not 수입하자마자 수출
+    assert "기산일" not in vocab.expand("수출 신고하고 30일 안에 실어야 하나요")
+    assert "재수출" not in vocab.expand("원재료를 수입해서 가공한 뒤 수출하면")
+    # 세관에 신고 alone says nothing about import: no 수입신고 added
+    assert "수입신고" not in vocab.expand("세관에 신고해야 하나요")
+    # negation decides: signing is not a missing signature
+    assert "미서명" not in vocab.expand("서명하고 도장을 찍었다")
+    assert "미서명" in vocab.expand("서명도 안 하고 넘겼다")
 
 
 def test_negation_decides_in_the_second_batch(vocab):
