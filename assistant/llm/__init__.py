@@ -6,6 +6,7 @@ the app, the CLI reading many questions and the benchmark never reload it per qu
 
 from __future__ import annotations
 
+import atexit
 import threading
 from typing import Any
 
@@ -38,6 +39,18 @@ def prompt_style(cfg: LLMSettings) -> str:
     return "completion" if pm is not None and pm.base else "chat"
 
 
+def _close_loaded() -> None:
+    """At exit, free the models loaded for this process while llama.cpp's library is still there."""
+    if not _LOAD_LOCK.acquire(timeout=5):  # a thread still loading one at exit: leave them to the interpreter
+        return
+    try:
+        while _LOADED:
+            _, llm = _LOADED.popitem()
+            llm.close()
+    finally:
+        _LOAD_LOCK.release()
+
+
 def build_llm(settings: Settings) -> LLM | None:
     """The configured LLM, or None in `none` mode. Heavy imports happen only for the chosen backend."""
     cfg = settings.llm
@@ -58,6 +71,8 @@ def build_llm(settings: Settings) -> LLM | None:
         key = (path, cfg.n_ctx, cfg.n_threads)
         with _LOAD_LOCK:
             if key not in _LOADED:
+                if not _LOADED:
+                    atexit.register(_close_loaded)
                 _LOADED[key] = LlamaCppLLM(path, n_ctx=cfg.n_ctx, n_threads=cfg.n_threads)
             return _LOADED[key]
     from assistant.llm.openai_compat import OpenAICompatLLM

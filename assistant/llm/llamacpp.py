@@ -58,6 +58,14 @@ class LlamaCppLLM:
         except (ValueError, RuntimeError) as exc:
             raise ConfigError(f"GGUF 모델을 불러올 수 없습니다: {path} ({exc})", f"Cannot load GGUF model {path}: {exc}") from exc
 
+    def close(self) -> None:
+        """Free the model now. Left to the garbage collector, llama-cpp-python's finaliser can run at interpreter
+        exit after its library is unloaded ("Exception ignored in Llama.__del__")."""
+        llm = getattr(self, "_llm", None)
+        if llm is not None:
+            with self._lock:
+                llm.close()
+
     def stream_chat(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
         with self._lock:
             for chunk in self._llm.create_chat_completion(

@@ -21,7 +21,9 @@ def shape(n_passages: int, max_sentences: int, max_chars: int) -> re.Pattern[str
 
 @pytest.fixture(scope="module")
 def llm(tiny_gguf):
-    return LlamaCppLLM(tiny_gguf, n_ctx=512, n_threads=1)
+    model = LlamaCppLLM(tiny_gguf, n_ctx=512, n_threads=1)
+    yield model
+    model.close()
 
 
 @pytest.mark.parametrize("n_passages,temperature", [(1, 0.0), (2, 0.0), (3, 0.9), (2, 1.5)])

@@ -45,7 +45,9 @@ class Retriever:
 
 @pytest.fixture(scope="module")
 def llm(tiny_gguf):
-    return LlamaCppLLM(tiny_gguf, n_ctx=512, n_threads=1)
+    model = LlamaCppLLM(tiny_gguf, n_ctx=512, n_threads=1)
+    yield model
+    model.close()
 
 
 def test_missing_model_file_is_a_clear_config_error(tmp_path):

@@ -121,5 +121,7 @@ def test_threads_follow_the_cores_this_process_may_use(tiny_gguf):
 
     from assistant.llm.llamacpp import LlamaCppLLM
 
-    assert LlamaCppLLM(tiny_gguf, n_ctx=256).n_threads == len(os.sched_getaffinity(0))
-    assert LlamaCppLLM(tiny_gguf, n_ctx=256, n_threads=1).n_threads == 1
+    for n_threads, expected in ((None, len(os.sched_getaffinity(0))), (1, 1)):
+        llm = LlamaCppLLM(tiny_gguf, n_ctx=256, n_threads=n_threads)
+        assert llm.n_threads == expected
+        llm.close()
