@@ -152,3 +152,31 @@ def test_a_group_stops_reading_pages_once_a_listed_product_is_found():
     # the other way round both pages are read (the name is on the last one)
     ocr.pages = 0
     assert c.check([back, front]).verdict == "hazard" and ocr.pages == 2
+
+
+def test_a_name_read_a_little_off_is_the_product_when_its_listed_ingredient_is_read_too():
+    pytest.importorskip("tesserocr")
+    from assistant.label.tesseract_api import TesserocrOCR
+
+    img = Image.new("RGB", (1000, 520), "white")
+    draw = ImageDraw.Draw(img)
+    # two letters off the listed name (similarity ~88: weak alone), no manufacturer printed
+    draw.text((40, 40), "Golden Bea Slim Toa", font=ImageFont.truetype(FONT, 72), fill="black")
+    for i, line in enumerate(["Ingredients: green tea extract,", "Sibutramine HCl, caffeine", "Take 2 capsules daily"]):
+        draw.text((40, 220 + i * 80), line, font=ImageFont.truetype(FONT, 40), fill="black")
+    photo = png(img)
+    ocr = TesserocrOCR(["kor", "eng"])
+
+    def check(ingredients: str):
+        products = [dict(PRODUCTS[0], ingredients=ingredients, barcode="")]
+        return LabelChecker(ListSnapshot.from_rows(products, INGREDIENTS), ocr, LegalBasis(None)).check([photo])
+
+    res = check("시부트라민")  # the product's own listed ingredient is on the panel: the product entry is named
+    product = next(m for m in res.matches if m.kind == "product")
+    assert res.verdict == "hazard" and product.strength == "strong" and 82 <= product.score < 90
+    assert res.grounds["entry"]["kind"] == "product" and res.grounds["entry"]["name"] == "Golden Bee Slim Tea"
+    # the same read when the listed product has another ingredient: the name stays a resemblance only
+    res = check("페놀프탈레인")
+    product = next(m for m in res.matches if m.kind == "product")
+    assert res.verdict == "hazard" and product.strength == "weak"
+    assert res.grounds["entry"]["kind"] == "ingredient"
