@@ -80,14 +80,30 @@ def crop_scale(box: LineBox) -> float:
 
 def line_crop(img: Image.Image, box: LineBox, clean: bool = True) -> Image.Image:
     """Crop of one line, dark text on light, scaled to a glyph height Tesseract reads well: thresholded in the
-    line's own polarity (lines.clean_line), or (clean=False) the grey pixels, inverted for a light line."""
+    line's own polarity (lines.clean_line), or (clean=False) the grey pixels, inverted for a light line.
+    A line with wrapped ends (a name's last character or word on the next row) is read as one line: the rows
+    side by side in reading order, a glyph height of white between them."""
+    if box.wrapped:
+        rows = sorted([replace(box, wrapped=()), *(replace(b, polarity=box.polarity) for b in box.wrapped)],
+                      key=lambda b: b.top)
+        crops = [_row_crop(img, b, clean, crop_scale(box)) for b in rows]
+        gap = max(4, round(box.height * crop_scale(box)))
+        out = Image.new("L", (sum(c.width for c in crops) + gap * (len(crops) - 1), max(c.height for c in crops)), 255)
+        x = 0
+        for c in crops:
+            out.paste(c, (x, (out.height - c.height) // 2))
+            x += c.width + gap
+        return out
+    return _row_crop(img, box, clean, crop_scale(box))
+
+
+def _row_crop(img: Image.Image, box: LineBox, clean: bool, scale: float) -> Image.Image:
     x0, y0, x1, y1 = box.crop_box(img.size)
     crop = img.convert("L").crop((x0, y0, x1, y1))
     if clean:
         crop = clean_line(crop, box, (x0, y0))
     elif box.polarity == "light":
         crop = ImageOps.invert(crop)
-    scale = crop_scale(box)
     if scale < 1.0:
         crop = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
                            Image.Resampling.BOX)
