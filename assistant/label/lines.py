@@ -222,13 +222,25 @@ def find_lines(img: Image.Image | np.ndarray, max_side: int = 900) -> list[LineB
     for mask, polarity in ((dark, "dark"), (light, "light")):
         lines, short = _lines_of(mask, polarity, scale)
         found += _with_wrapped_ends(_merge_pieces(lines), short)
-    # the same row seen in both polarities (counters and gaps of bold letters): keep the one with more glyphs
+    # the same row seen in both polarities (counters and gaps of bold letters, a drop shadow): keep the one with
+    # more glyphs, unless the other copy spans it and is as tall (the letters; the shadow or the counters are
+    # pieces within them: "꿀잠 수면젤리" light on a band, its black shadow read only under 수면젤리)
     found.sort(key=lambda b: -b.glyphs)
     kept: list[LineBox] = []
     for b in found:
-        if all(_overlap(b, k) < 0.5 or b.polarity == k.polarity for k in kept):
+        rivals = [k for k in kept if _overlap(b, k) >= 0.5 and b.polarity != k.polarity]
+        if rivals and all(_spans(b, k) and not _spans(k, b) for k in rivals):
+            kept = [k for k in kept if all(k is not r for r in rivals)]
+            rivals = []
+        if not rivals:
             kept.append(b)
     return sorted(kept, key=lambda b: (-b.height, b.top))
+
+
+def _spans(a: LineBox, b: LineBox) -> bool:
+    """`a` reaches over `b`'s whole width (within a quarter glyph) and is at least about as tall."""
+    slack = 0.25 * a.height
+    return a.left <= b.left + slack and a.right >= b.right - slack and a.height >= 0.9 * b.height
 
 
 def polarities(lines: list[LineBox]) -> set[str]:

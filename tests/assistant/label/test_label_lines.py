@@ -339,3 +339,25 @@ def test_a_blob_past_a_gap_on_the_name_line_is_part_of_the_line():
     index = NameIndex(ListSnapshot.from_rows([dict(PRODUCTS[0], product="Rhino Gold 9000", manufacturer="Rhino Wellness")], []))
     product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
     assert product and product[0].strength == "strong" and product[0].canonical == "Rhino Gold 9000"
+
+
+@needs_fonts
+@pytest.mark.skipif(not MODELS, reason="Tesseract models not installed")
+def test_a_light_name_with_a_drop_shadow_is_found_as_the_light_line():
+    # light letters on a dark band with a black drop shadow: the shadow's slivers are more pieces than the letters,
+    # but the letters span the whole row and are as tall: they are the line, and read as it on the first try
+    img = Image.new("RGB", (1100, 600), (245, 245, 240))
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 120, 1100, 340), fill=(90, 20, 40))
+    f = ImageFont.truetype(FONT.replace("DejaVuSans", "DejaVuSans-Bold"), 80)
+    d.text((555, 235), "Golden Bee Slim Tea", font=f, fill=(0, 0, 0), anchor="mm")
+    d.text((550, 230), "Golden Bee Slim Tea", font=f, fill=(250, 250, 250), anchor="mm")
+    letters = d.textbbox((550, 230), "Golden Bee Slim Tea", font=f, anchor="mm")
+    for i, line in enumerate(["Ingredients: rice flour, caffeine", "Take 2 capsules daily", "Net 30 capsules"]):
+        d.text((60, 380 + 50 * i), line, font=ImageFont.truetype(FONT, 30), fill=(20, 20, 20))
+    found = find_lines(img)
+    assert found[0].polarity == "light" and covers(found[0], letters)
+    read = read_name_lines(_engine(), preprocess(img)[0], lambda passes: False)
+    assert "flipped" not in read.info
+    index = NameIndex(ListSnapshot.from_rows(PRODUCTS, []))
+    assert match_all(index, read.passes, [])[0].strength == "strong"
