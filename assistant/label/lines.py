@@ -159,25 +159,29 @@ def _with_wrapped_ends(lines: list[LineBox], short: list[LineBox]) -> list[LineB
     within MERGE_GAP of an end, the line is widened to take it in; right under or over it (a line's spacing)
     and centred within its width, it is a wrapped end. A name wrapped onto a second line often ends in one
     character or one word (蜂王浆纤体 / 茶, FAT BLASTER / MAX) that is no line of its own, and without that end
-    the name cannot be matched; the name reader reads the line and its ends as one (name_lines.line_crop)."""
+    the name cannot be matched; the name reader also reads the line and its ends as one (name_lines.line_crop)."""
     lines = list(lines)
     ends: dict[int, list[LineBox]] = {}
+
+    def alike(s: LineBox, ln: LineBox) -> bool:
+        return ln.polarity == s.polarity and 0.75 <= s.height / max(1e-6, ln.height) <= 1.33
+
     for s in short:
-        centre = (s.left + s.right) / 2
-        for i, ln in enumerate(lines):
-            if ln.polarity != s.polarity or not 0.75 <= s.height / max(1e-6, ln.height) <= 1.33:
-                continue
+        for i, ln in enumerate(lines):  # on a line's own rows first: past a specular stripe ("Rhino Gold" | "9000")
             rows = min(ln.bottom, s.bottom) - max(ln.top, s.top)
             side_gap = max(s.left - ln.right, ln.left - s.right)
-            if rows >= 0.6 * min(ln.bottom - ln.top, s.bottom - s.top) and -ln.height < side_gap < MERGE_GAP * ln.height:
-                # on the line's own rows, past a specular stripe ("Rhino Gold" | stripe | "9000" blurred into one blob)
+            if alike(s, ln) and rows >= 0.6 * min(ln.bottom - ln.top, s.bottom - s.top) and \
+                    -ln.height < side_gap < MERGE_GAP * ln.height:
                 lines[i] = replace(ln, left=min(ln.left, s.left), top=min(ln.top, s.top), right=max(ln.right, s.right),
                                    bottom=max(ln.bottom, s.bottom), glyphs=ln.glyphs + s.glyphs)
                 break
-            gap = max(s.top - ln.bottom, ln.top - s.bottom)
-            if -0.2 * ln.height <= gap <= WRAP_GAP * ln.height and ln.left <= centre <= ln.right:
-                ends.setdefault(i, []).append(s)
-                break
+        else:
+            centre = (s.left + s.right) / 2
+            for i, ln in enumerate(lines):
+                gap = max(s.top - ln.bottom, ln.top - s.bottom)
+                if alike(s, ln) and -0.2 * ln.height <= gap <= WRAP_GAP * ln.height and ln.left <= centre <= ln.right:
+                    ends.setdefault(i, []).append(s)
+                    break
     return [replace(ln, wrapped=tuple(sorted(ends[i], key=lambda b: b.top))) if i in ends else ln
             for i, ln in enumerate(lines)]
 
