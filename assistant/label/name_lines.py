@@ -221,6 +221,26 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
     return result
 
 
+def reread_names(ocr: Any, img: Image.Image, lines: list[LineBox], langs: list[str], read: list[str],
+                 max_crops: int = MAX_CROPS) -> list[OcrPass]:
+    """The name candidates of `img` read once more with those of `langs` that did not read them yet (`read`: the
+    models per crop, as `read_name_lines` reports them in info["models"], "kor+eng+tha"), one pass per model:
+    for a script the photos revealed after the names were read — a Thai maker's address on the back of a group,
+    a Thai barcode read from its digits — that `kor+eng` had read as confident Latin words ("aau wad", 90) and
+    so never showed to that model. Only the crops read before are read again."""
+    reads: dict[str, list[tuple[LineBox, OcrPass]]] = {}
+    box_of: dict[int, tuple[int, int, int, int]] = {}
+    for box, done in zip(name_candidates(lines, max_crops), read, strict=False):
+        todo = [m for m in langs if m not in done.split("+")]
+        if not todo:
+            continue
+        box_of[id(box)] = box.crop_box(img.size)
+        crop = line_crop(img, box)
+        for m in todo:
+            reads.setdefault(m, []).append((box, ocr.read_lines([crop], m)[0]))
+    return _assemble(reads, box_of)
+
+
 def lines_text(passes: list[OcrPass]) -> str:
     """The name lines for display: the first model's reads, plus other models' lines that hold Thai or CJK."""
     if not passes:

@@ -180,3 +180,30 @@ def test_a_name_read_a_little_off_is_the_product_when_its_listed_ingredient_is_r
     product = next(m for m in res.matches if m.kind == "product")
     assert res.verdict == "hazard" and product.strength == "weak"
     assert res.grounds["entry"]["kind"] == "ingredient"
+
+
+THAI_FONT = "/usr/share/fonts/opentype/tlwg/Loma.otf"
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path(THAI_FONT).exists(), reason="Thai font not installed")
+def test_a_thai_maker_on_the_back_gets_the_front_name_read_with_the_thai_model():
+    pytest.importorskip("tesserocr")
+    from assistant.label.tesseract_api import TesserocrOCR
+
+    # the front: a Thai name kor+eng reads as fairly confident Latin junk ("AaAANH waa", 80), so the name reader
+    # does not show it to tha; the back: a Bangkok maker, which tells the product is Thai
+    front = Image.new("RGB", (1100, 500), (245, 245, 240))
+    d = ImageDraw.Draw(front)
+    d.rectangle((0, 100, 1100, 320), fill=(25, 45, 110))
+    d.text((550, 210), "สลิมมี่ พลัส", font=ImageFont.truetype(THAI_FONT, 64), fill=(250, 250, 250), anchor="mm")
+    d.text((60, 380), "- Natural herbs", font=ImageFont.truetype(FONT, 30), fill=(20, 30, 60))
+    back = Image.new("RGB", (1100, 400), "white")
+    d = ImageDraw.Draw(back)
+    for i, line in enumerate(["Ingredients: rice flour, inulin", "Take 2 capsules daily", "Manufacturer: Bangkok Herbal Co., Ltd."]):
+        d.text((60, 60 + 80 * i), line, font=ImageFont.truetype(FONT, 40), fill="black")
+    products = [{"seq": "2023000034", "product": "สลิมมี่ พลัส", "manufacturer": "Siam Slim Co.", "ingredients": "시부트라민",
+                 "registered": "20231108", "source": "I2715.json"}]
+    res = LabelChecker(ListSnapshot.from_rows(products, INGREDIENTS), TesserocrOCR(["kor", "eng", "tha"]),
+                       LegalBasis(None)).check([png(front), png(back)])
+    assert res.verdict == "hazard" and res.matches[0].canonical == "สลิมมี่ พลัส" and res.matches[0].strength == "strong"
+    assert res.images[0]["name_lines"]["late"] == ["tha"]
