@@ -11,7 +11,9 @@ Order of work, cheapest first (each step ends the check when it settles it):
 3. OCR, one `queue` slot at a time (slots.py; in the web app inside a worker process, workers.py): a first round, and when it finds nothing strong a second
    round on background-flattened versions of the photo (glare, shading of a curved bottle, a misjudged
    polarity; preprocess.retry_images), skipping the lines the first round already read whole and
-   confidently. Digits printed under the bars count as a barcode when their check digit holds.
+   confidently. Digits printed under the bars count as a barcode when their check digit holds. Before the
+   second round, when any photo shows the product is Thai (a Thai maker or address, a Thai barcode, a name line
+   read in Thai) the name crops not yet shown to the Thai model are read with it (`_late_name_reads`).
 
 `progress(stage, fraction, detail)` (optional) hears: "queued" (detail: position, 1 = next), "ocr" and
 "retry" (detail: photo number), "done". Every verdict carries `grounds`: the list entry it rests on with
@@ -34,13 +36,13 @@ from assistant.label.image import ImageLimits, LoadedImage, load_image
 from assistant.label.legal import LegalBasis
 from assistant.label.lines import LineBox, find_lines, polarities
 from assistant.label.match import Match, NameIndex, match_all
-from assistant.label.name_lines import lines_text, read_name_lines
+from assistant.label.name_lines import lines_text, read_name_lines, reread_names
 from assistant.label.ocr import OCREngine, OcrPass, OcrResult, good_read, join_words
 from assistant.label.parse import ParsedLabel, parse
 from assistant.label.preprocess import PreprocessOptions, preprocess, retry_images, shrink
 from assistant.label.slots import CheckQueue
 from assistant.label.snapshot import ListSnapshot
-from assistant.label.tesseract import script_hints, usable_cores
+from assistant.label.tesseract import script_hints, thai_cues, usable_cores
 from assistant.label.verdict import HAZARD, Decision, decide
 
 Progress = Callable[[str, float, Any], None]
@@ -300,6 +302,12 @@ class LabelChecker:
             skipped = []
         barcodes = barcodes + self._printed_barcodes(passes, barcodes)
         matches = match_all(index, passes, barcodes)
+        if not any(m.strength == "strong" for m in matches):
+            late = self._late_name_reads(prepped, found_lines, name_infos, passes, barcodes, hints)
+            if late:
+                passes += late
+                name_passes += late
+                matches = match_all(index, passes, barcodes)
         if self._needs_retry(matches, prepared_images):  # type: ignore[arg-type]
             for n, ((prepared, first_result), info) in enumerate(zip(prepared_images, infos, strict=True)):
                 report("retry", 0.6 + 0.3 * n / len(loaded), n + 1)
@@ -332,6 +340,27 @@ class LabelChecker:
             merged_ocr.passes += name_passes
             texts.append(lines_text(name_passes))
         return Evidence(matches, barcodes, merged_ocr, texts, infos + skipped)
+
+    def _late_name_reads(self, prepped: list[tuple[Image.Image, dict]], found_lines: list[list[LineBox]],
+                         name_infos: list[dict], passes: list[OcrPass], barcodes: list[Barcode],
+                         hints: frozenset[str]) -> list[OcrPass]:
+        """The name lines read again with the Thai model when any photo of the product shows the product is Thai
+        (a Thai maker or address on a page pass, a Thai barcode read from its digits, a name line read clearly in
+        Thai) but a photo's name crops were not shown to it: `kor+eng` reads some Thai names as confident Latin
+        words ("aau wad", 90), and the clue is often on the back of a group while the name is on the front."""
+        thai = (getattr(self.ocr, "models", {}) or {}).get("thai")
+        if not thai or not name_infos or not hasattr(self.ocr, "read_lines"):
+            return []
+        if not ("tha" in hints or "tha" in script_hints(barcodes) or any(thai_cues(p) for p in passes if p.region == "page")):
+            return []
+        out: list[OcrPass] = []
+        for n, info in enumerate(name_infos):
+            if n < len(found_lines) and info.get("models"):
+                late = reread_names(self.ocr, prepped[n][0], found_lines[n], [thai], list(info["models"]))
+                if late:
+                    out += late
+                    info["late"] = [p.langs for p in late]
+        return out
 
     def _product_found(self, index: NameIndex, passes: list[OcrPass], barcodes: list[Barcode]) -> bool:
         """A strong product match in the evidence so far (barcode digits printed under the bars count)."""

@@ -10,7 +10,8 @@ reader (name_lines.py) can read the tallest ones with the model that fits:
    (dark text) and lighter (light text on a dark band);
 3. connected components of plausible glyph size are grouped into lines: a component joins a line when it
    overlaps the line's rows and is close to its right end (gaps scale with the glyph height);
-4. lines of too few glyphs, barcode bars (only thin tall strokes) and lines found in both polarities (the
+4. lines of too few glyphs (unless next to, under or over a line of the same height: a piece past a specular
+   stripe, a wrapped name's last character or word), barcode bars (only thin tall strokes) and lines found in both polarities (the
    weaker copy) are dropped; lines come back tallest first.
 
 Deliberate simplifications: lines are assumed roughly horizontal (preprocess.py deskews the photo first);
@@ -25,7 +26,7 @@ a line broken by a wide gap (two columns) comes back as two lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
@@ -34,6 +35,7 @@ MIN_GLYPH_PX = 6  # glyph height in the analysed image below which a component i
 MIN_GLYPHS = 2  # components in a line
 CONTRAST = 28.0  # grey levels between ink and its local background
 MERGE_GAP = 2.5  # pieces of a row closer than this many glyph heights are one line
+WRAP_GAP = 0.9  # a short row at most this many glyph heights under or over a line continues it
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class LineBox:
     height: float  # typical glyph height (px): the ranking key
     polarity: str  # "dark" (dark text on light) | "light" (light text on dark)
     glyphs: int  # components grouped into the line
+    wrapped: tuple[LineBox, ...] = ()  # short rows right under or over it that continue it (a wrapped name's end)
 
     @property
     def width(self) -> int:
@@ -122,18 +125,17 @@ def _group(comps: np.ndarray) -> list[list[int]]:
     return [ln["ids"] for ln in lines]
 
 
-def _lines_of(mask: np.ndarray, polarity: str, scale: float) -> list[LineBox]:
+def _lines_of(mask: np.ndarray, polarity: str, scale: float) -> tuple[list[LineBox], list[LineBox]]:
+    """(lines, short rows): a short row is one glyph-sized piece or a row narrower than a word ("茶", "MAX" with
+    its letters touching), kept apart: on its own it is noise, under or over a line it is a wrapped name's end."""
     comps = _components(mask)
     out: list[LineBox] = []
+    short: list[LineBox] = []
     for ids in _group(comps):
-        if len(ids) < MIN_GLYPHS:
-            continue
         c = comps[ids]
         hs = np.sort(c[:, 3])
         height = float(hs[(3 * len(hs)) // 4])
         main = c[c[:, 3] >= 0.5 * height]
-        if len(main) < MIN_GLYPHS:
-            continue
         # barcode bars: every stroke much taller than wide, evenly tall
         if float(np.median(main[:, 3] / np.maximum(1, main[:, 2]))) > 5 and len(main) >= 8:
             continue
@@ -143,11 +145,45 @@ def _lines_of(mask: np.ndarray, polarity: str, scale: float) -> list[LineBox]:
         left, right = int(c[:, 0].min()), int((c[:, 0] + c[:, 2]).max())
         # rows of every component: Hangul jamo and Thai marks sit above and below the tallest components
         top, bottom = int(c[:, 1].min()), int((c[:, 1] + c[:, 3]).max())
-        if right - left < 1.2 * height:
-            continue
-        out.append(LineBox(round(left / scale), round(top / scale), round(right / scale), round(bottom / scale),
-                           height / scale, polarity, len(ids)))
-    return out
+        box = LineBox(round(left / scale), round(top / scale), round(right / scale), round(bottom / scale),
+                      height / scale, polarity, len(ids))
+        if len(ids) < MIN_GLYPHS or len(main) < MIN_GLYPHS or right - left < 1.2 * height:
+            short.append(box)
+        else:
+            out.append(box)
+    return out, short
+
+
+def _with_wrapped_ends(lines: list[LineBox], short: list[LineBox]) -> list[LineBox]:
+    """`lines`, each with the short rows that continue it (same polarity and glyph height): on its own rows
+    within MERGE_GAP of an end, the line is widened to take it in; right under or over it (a line's spacing)
+    and centred within its width, it is a wrapped end. A name wrapped onto a second line often ends in one
+    character or one word (蜂王浆纤体 / 茶, FAT BLASTER / MAX) that is no line of its own, and without that end
+    the name cannot be matched; the name reader also reads the line and its ends as one (name_lines.line_crop)."""
+    lines = list(lines)
+    ends: dict[int, list[LineBox]] = {}
+
+    def alike(s: LineBox, ln: LineBox) -> bool:
+        return ln.polarity == s.polarity and 0.75 <= s.height / max(1e-6, ln.height) <= 1.33
+
+    for s in short:
+        for i, ln in enumerate(lines):  # on a line's own rows first: past a specular stripe ("Rhino Gold" | "9000")
+            rows = min(ln.bottom, s.bottom) - max(ln.top, s.top)
+            side_gap = max(s.left - ln.right, ln.left - s.right)
+            if alike(s, ln) and rows >= 0.6 * min(ln.bottom - ln.top, s.bottom - s.top) and \
+                    -ln.height < side_gap < MERGE_GAP * ln.height:
+                lines[i] = replace(ln, left=min(ln.left, s.left), top=min(ln.top, s.top), right=max(ln.right, s.right),
+                                   bottom=max(ln.bottom, s.bottom), glyphs=ln.glyphs + s.glyphs)
+                break
+        else:
+            centre = (s.left + s.right) / 2
+            for i, ln in enumerate(lines):
+                gap = max(s.top - ln.bottom, ln.top - s.bottom)
+                if alike(s, ln) and -0.2 * ln.height <= gap <= WRAP_GAP * ln.height and ln.left <= centre <= ln.right:
+                    ends.setdefault(i, []).append(s)
+                    break
+    return [replace(ln, wrapped=tuple(sorted(ends[i], key=lambda b: b.top))) if i in ends else ln
+            for i, ln in enumerate(lines)]
 
 
 def _merge_pieces(lines: list[LineBox]) -> list[LineBox]:
@@ -186,14 +222,29 @@ def find_lines(img: Image.Image | np.ndarray, max_side: int = 900) -> list[LineB
     small = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA) \
         if scale < 1 else gray
     dark, light = _ink_masks(small)
-    found = _merge_pieces(_lines_of(dark, "dark", scale)) + _merge_pieces(_lines_of(light, "light", scale))
-    # the same row seen in both polarities (counters and gaps of bold letters): keep the one with more glyphs
+    found: list[LineBox] = []
+    for mask, polarity in ((dark, "dark"), (light, "light")):
+        lines, short = _lines_of(mask, polarity, scale)
+        found += _with_wrapped_ends(_merge_pieces(lines), short)
+    # the same row seen in both polarities (counters and gaps of bold letters, a drop shadow): keep the one with
+    # more glyphs, unless the other copy spans it and is as tall (the letters; the shadow or the counters are
+    # pieces within them: "꿀잠 수면젤리" light on a band, its black shadow read only under 수면젤리)
     found.sort(key=lambda b: -b.glyphs)
     kept: list[LineBox] = []
     for b in found:
-        if all(_overlap(b, k) < 0.5 or b.polarity == k.polarity for k in kept):
+        rivals = [k for k in kept if _overlap(b, k) >= 0.5 and b.polarity != k.polarity]
+        if rivals and all(_spans(b, k) and not _spans(k, b) for k in rivals):
+            kept = [k for k in kept if all(k is not r for r in rivals)]
+            rivals = []
+        if not rivals:
             kept.append(b)
     return sorted(kept, key=lambda b: (-b.height, b.top))
+
+
+def _spans(a: LineBox, b: LineBox) -> bool:
+    """`a` reaches over `b`'s whole width (within a quarter glyph) and is at least about as tall."""
+    slack = 0.25 * a.height
+    return a.left <= b.left + slack and a.right >= b.right - slack and a.height >= 0.9 * b.height
 
 
 def polarities(lines: list[LineBox]) -> set[str]:

@@ -13,6 +13,9 @@ it rests on and their confidence. Tolerance grows with term length (Levenshtein 
 8 Latin letters or 5 Hangul/Han/kana characters, then 1; 2 from 11 Latin / 10 other; 3 from 16 Latin), and short terms must stand as whole words,
 so "MK" in "MKL-ready" or a 2-syllable name inside a longer word does not count.
 
+A product name read a couple of OCR slips off is that product when one of its own listed ingredients is read
+too (`corroborate`).
+
 Deliberate simplification: names are matched on the whole label text, not only the parsed sections;
 parse.py supplies the manufacturer and the ingredient list for evidence.
 """
@@ -404,6 +407,26 @@ def _ingredient_match(term: Term, score: float, words: list[OcrWord]) -> Match:
                  "ingredient", "strong" if strong else "weak", conf, read)
 
 
+def corroborate(matches: list[Match]) -> list[Match]:
+    """A product name read a couple of OCR slips off (weak, >= NAME_WITH_MAKER) is that listed product when one
+    of the product's own listed ingredients is read on the label too (strong): two independent reads agree, so
+    the verdict names the product entry, not only the ingredient ("男のカプレミアム" for 男の力プレミアム with
+    タダラフィル on its panel). The verdict was a hazard on the ingredient either way; only the entry changes."""
+    read = {compact(m.canonical) for m in matches if m.kind == "ingredient" and m.strength == "strong"}
+    if not read:
+        return matches
+    for m in matches:
+        if m.kind != "product" or m.via != "name" or m.strength == "strong" or m.score < NAME_WITH_MAKER:
+            continue
+        if not long_name(compact(m.name)):
+            continue
+        own = [x for x in split_names(str(m.entry.get("ingredients") or "")) if compact(x) in read]
+        if own:
+            m.strength = "strong"
+            m.evidence += f"; 등재 성분 '{own[0]}'도 판독"
+    return matches
+
+
 def match_all(index: NameIndex, passes: list[OcrPass], barcodes: list[Barcode]) -> list[Match]:
     """All matches, best per list entry, products first then ingredients, strongest first."""
     matches = match_barcodes(index, barcodes)
@@ -420,4 +443,5 @@ def match_all(index: NameIndex, passes: list[OcrPass], barcodes: list[Barcode]) 
         order = (m.strength == "strong", rank[m.via] == 0, m.score, m.confidence or 0)
         if cur is None or order > (cur.strength == "strong", rank[cur.via] == 0, cur.score, cur.confidence or 0):
             best[k] = m
-    return sorted(best.values(), key=lambda m: (m.kind != "product", m.strength != "strong", rank[m.via], -m.score))
+    return sorted(corroborate(list(best.values())),
+                  key=lambda m: (m.kind != "product", m.strength != "strong", rank[m.via], -m.score))

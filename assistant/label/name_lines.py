@@ -78,16 +78,32 @@ def crop_scale(box: LineBox) -> float:
     return scale if scale < 0.95 else 1.0
 
 
-def line_crop(img: Image.Image, box: LineBox, clean: bool = True) -> Image.Image:
+def line_crop(img: Image.Image, box: LineBox, clean: bool = True, ends: bool = False) -> Image.Image:
     """Crop of one line, dark text on light, scaled to a glyph height Tesseract reads well: thresholded in the
-    line's own polarity (lines.clean_line), or (clean=False) the grey pixels, inverted for a light line."""
+    line's own polarity (lines.clean_line), or (clean=False) the grey pixels, inverted for a light line.
+    ends: the line with its wrapped ends (a name's last character or word on the next row) as one line, the
+    rows side by side in reading order, a glyph height of white between them."""
+    if ends and box.wrapped:
+        rows = sorted([replace(box, wrapped=()), *(replace(b, polarity=box.polarity) for b in box.wrapped)],
+                      key=lambda b: b.top)
+        crops = [_row_crop(img, b, clean, crop_scale(box)) for b in rows]
+        gap = max(4, round(box.height * crop_scale(box)))
+        out = Image.new("L", (sum(c.width for c in crops) + gap * (len(crops) - 1), max(c.height for c in crops)), 255)
+        x = 0
+        for c in crops:
+            out.paste(c, (x, (out.height - c.height) // 2))
+            x += c.width + gap
+        return out
+    return _row_crop(img, box, clean, crop_scale(box))
+
+
+def _row_crop(img: Image.Image, box: LineBox, clean: bool, scale: float) -> Image.Image:
     x0, y0, x1, y1 = box.crop_box(img.size)
     crop = img.convert("L").crop((x0, y0, x1, y1))
     if clean:
         crop = clean_line(crop, box, (x0, y0))
     elif box.polarity == "light":
         crop = ImageOps.invert(crop)
-    scale = crop_scale(box)
     if scale < 1.0:
         crop = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
                            Image.Resampling.BOX)
@@ -173,6 +189,7 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
     for box in candidates:
         box_of[id(box)] = box.crop_box(img.size)
         crop_reads = _read_crop(ocr, line_crop(img, box), first_model, models, hints, thai_suspected, label_cjk)
+        box_read = box
         if not any(confident(p) for _, p in crop_reads):
             # no model reads the crop clearly: the detector may have kept the wrong polarity of the row (a drop
             # shadow or a letter's outline can give more pieces than the letters), so the other one is read too
@@ -180,7 +197,14 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
             again = _read_crop(ocr, line_crop(img, flipped), first_model, models, hints, thai_suspected, label_cjk)
             result.info["flipped"] = result.info.get("flipped", 0) + 1
             if any(confident(p) for _, p in again):
-                crop_reads = again
+                crop_reads, box_read = again, flipped
+        if box.wrapped:
+            # the row with its wrapped ends, read as one line by the model that read the row best (a lone 茶 read on
+            # its own is often misread; in the line it ends it is not). The row's own reads stay as they are: an end
+            # that is not the name's (a mark, a piece of a stripe) must not spoil them
+            best = max(crop_reads, key=lambda r: (confident(r[1]), mean_conf(r[1])))[0]
+            crop_reads = crop_reads + [(best, ocr.read_lines([line_crop(img, box_read, ends=True)], best)[0])]
+            result.info["wrapped"] = result.info.get("wrapped", 0) + 1
         for langs, p in crop_reads:
             reads.setdefault(langs, []).append((box, p))
             if confident(p) and langs in ("tha", "vie"):  # the label's script: later crops and the page passes use it
@@ -195,6 +219,26 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
             result.settled = True
             break
     return result
+
+
+def reread_names(ocr: Any, img: Image.Image, lines: list[LineBox], langs: list[str], read: list[str],
+                 max_crops: int = MAX_CROPS) -> list[OcrPass]:
+    """The name candidates of `img` read once more with those of `langs` that did not read them yet (`read`: the
+    models per crop, as `read_name_lines` reports them in info["models"], "kor+eng+tha"), one pass per model:
+    for a script the photos revealed after the names were read — a Thai maker's address on the back of a group,
+    a Thai barcode read from its digits — that `kor+eng` had read as confident Latin words ("aau wad", 90) and
+    so never showed to that model. Only the crops read before are read again."""
+    reads: dict[str, list[tuple[LineBox, OcrPass]]] = {}
+    box_of: dict[int, tuple[int, int, int, int]] = {}
+    for box, done in zip(name_candidates(lines, max_crops), read, strict=False):
+        todo = [m for m in langs if m not in done.split("+")]
+        if not todo:
+            continue
+        box_of[id(box)] = box.crop_box(img.size)
+        crop = line_crop(img, box)
+        for m in todo:
+            reads.setdefault(m, []).append((box, ocr.read_lines([crop], m)[0]))
+    return _assemble(reads, box_of)
 
 
 def lines_text(passes: list[OcrPass]) -> str:

@@ -296,3 +296,68 @@ def test_clean_line_keeps_the_letters_under_glare_over_part_of_the_line():
     for a, b in ((0, 250), (250, 500), (500, 750), (750, 1000)):  # every quarter, the glared one too
         assert (ink[:, a:b] & letters[:, a:b]).sum() > 0.8 * letters[:, a:b].sum()
     assert (ink & ~letters).sum() < 0.02 * letters.sum()  # and no background taken for ink
+
+
+@needs_fonts
+@pytest.mark.skipif(not MODELS, reason="Tesseract models not installed")
+def test_a_wrapped_name_whose_last_word_is_one_blob_is_read_with_its_line():
+    # the name wrapped onto a second row that holds one word with its letters touching (a decorative font):
+    # one component, no line of its own; under the name line it is the name's end, read with it as one line
+    img, boxes = draw([("FAT BLASTER", BOLD, 80, (60, 60)), ("Ingredients: caffeine, green tea", FONT, 30, (60, 330)),
+                       ("Take 2 capsules daily", FONT, 30, (60, 390)), ("Net 60 capsules", FONT, 30, (60, 450))])
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(BOLD, 80)
+    x = 260
+    for ch in "MAX":  # each letter overlapping the one before it
+        d.text((x, 165), ch, font=f, fill="black")
+        x += round(0.8 * d.textlength(ch, font=f))
+    found = find_lines(img)
+    assert covers(found[0], boxes[0]) and len(found[0].wrapped) == 1 and found[0].wrapped[0].glyphs == 1
+    assert all(b.top > found[0].wrapped[0].bottom or b is found[0] for b in found)  # MAX is no line of its own
+    read = read_name_lines(_engine(), preprocess(img)[0], lambda passes: False)
+    index = NameIndex(ListSnapshot.from_rows([dict(PRODUCTS[0], product="Fat Blaster Max", manufacturer="Shape Lab Inc.")], []))
+    product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
+    assert product and product[0].strength == "strong" and product[0].canonical == "Fat Blaster Max"
+
+
+@needs_fonts
+@pytest.mark.skipif(not MODELS, reason="Tesseract models not installed")
+def test_a_blob_past_a_gap_on_the_name_line_is_part_of_the_line():
+    # "Rhino Gold", a wide gap (where a specular stripe crossed the bottle), then "9000" blurred into one blob:
+    # one component is no line of its own, but on the name line's rows it is the name's end
+    img, boxes = draw([("Rhino Gold", BOLD, 80, (60, 60)), ("Ingredients: caffeine, green tea", FONT, 30, (60, 260)),
+                       ("Take 2 capsules daily", FONT, 30, (60, 320)), ("Net 60 capsules", FONT, 30, (60, 380))])
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(BOLD, 80)
+    x = boxes[0][2] + 110
+    for ch in "9000":
+        d.text((x, 60), ch, font=f, fill="black")
+        x += round(0.8 * d.textlength(ch, font=f))
+    found = find_lines(img)
+    assert covers(found[0], (boxes[0][0], boxes[0][1], x, boxes[0][3]))
+    read = read_name_lines(_engine(), preprocess(img)[0], lambda passes: False)
+    index = NameIndex(ListSnapshot.from_rows([dict(PRODUCTS[0], product="Rhino Gold 9000", manufacturer="Rhino Wellness")], []))
+    product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
+    assert product and product[0].strength == "strong" and product[0].canonical == "Rhino Gold 9000"
+
+
+@needs_fonts
+@pytest.mark.skipif(not MODELS, reason="Tesseract models not installed")
+def test_a_light_name_with_a_drop_shadow_is_found_as_the_light_line():
+    # light letters on a dark band with a black drop shadow: the shadow's slivers are more pieces than the letters,
+    # but the letters span the whole row and are as tall: they are the line, and read as it on the first try
+    img = Image.new("RGB", (1100, 600), (245, 245, 240))
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 120, 1100, 340), fill=(90, 20, 40))
+    f = ImageFont.truetype(FONT.replace("DejaVuSans", "DejaVuSans-Bold"), 80)
+    d.text((555, 235), "Golden Bee Slim Tea", font=f, fill=(0, 0, 0), anchor="mm")
+    d.text((550, 230), "Golden Bee Slim Tea", font=f, fill=(250, 250, 250), anchor="mm")
+    letters = d.textbbox((550, 230), "Golden Bee Slim Tea", font=f, anchor="mm")
+    for i, line in enumerate(["Ingredients: rice flour, caffeine", "Take 2 capsules daily", "Net 30 capsules"]):
+        d.text((60, 380 + 50 * i), line, font=ImageFont.truetype(FONT, 30), fill=(20, 20, 20))
+    found = find_lines(img)
+    assert found[0].polarity == "light" and covers(found[0], letters)
+    read = read_name_lines(_engine(), preprocess(img)[0], lambda passes: False)
+    assert "flipped" not in read.info
+    index = NameIndex(ListSnapshot.from_rows(PRODUCTS, []))
+    assert match_all(index, read.passes, [])[0].strength == "strong"
