@@ -58,13 +58,16 @@ class LlamaCppLLM:
         except (ValueError, RuntimeError) as exc:
             raise ConfigError(f"GGUF 모델을 불러올 수 없습니다: {path} ({exc})", f"Cannot load GGUF model {path}: {exc}") from exc
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
         """Free the model now. Left to the garbage collector, llama-cpp-python's finaliser can run at interpreter
         exit after its library is unloaded ("Exception ignored in Llama.__del__")."""
         llm = getattr(self, "_llm", None)
-        if llm is not None:
-            with self._lock:
-                llm.close()
+        if llm is None or not self._lock.acquire(timeout=timeout):  # a generation still running (exit mid-answer): leave it
+            return
+        try:
+            llm.close()
+        finally:
+            self._lock.release()
 
     def stream_chat(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
         with self._lock:

@@ -125,3 +125,14 @@ def test_threads_follow_the_cores_this_process_may_use(tiny_gguf):
         llm = LlamaCppLLM(tiny_gguf, n_ctx=256, n_threads=n_threads)
         assert llm.n_threads == expected
         llm.close()
+
+
+def test_close_does_not_wait_forever_for_a_generation_in_progress(tiny_gguf):
+    from assistant.llm.llamacpp import LlamaCppLLM
+
+    llm = LlamaCppLLM(tiny_gguf, n_ctx=256, n_threads=1)
+    with llm._lock:  # as while an answer is streaming when the app exits
+        llm.close(timeout=0.05)  # returns, leaving the model to the generation
+    out = list(llm.stream_complete("관세", max_tokens=2, temperature=0.0))  # the model was not freed under it
+    assert isinstance(out, list)
+    llm.close()
