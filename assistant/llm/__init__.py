@@ -51,6 +51,9 @@ def _close_loaded() -> None:
         _LOAD_LOCK.release()
 
 
+atexit.register(_close_loaded)
+
+
 def build_llm(settings: Settings) -> LLM | None:
     """The configured LLM, or None in `none` mode. Heavy imports happen only for the chosen backend."""
     cfg = settings.llm
@@ -71,8 +74,6 @@ def build_llm(settings: Settings) -> LLM | None:
         key = (path, cfg.n_ctx, cfg.n_threads)
         with _LOAD_LOCK:
             if key not in _LOADED:
-                if not _LOADED:
-                    atexit.register(_close_loaded)
                 _LOADED[key] = LlamaCppLLM(path, n_ctx=cfg.n_ctx, n_threads=cfg.n_threads)
             return _LOADED[key]
     from assistant.llm.openai_compat import OpenAICompatLLM

@@ -150,10 +150,12 @@ class QueryLikelihoodReranker:
                     return prefix
                 lib.llama_memory_clear(memory, True)
         self.state_misses += 1
-        prefix = self._tokens(prefix_text, bos=True)[: self._n_ctx - n_target]
+        full = self._tokens(prefix_text, bos=True)
+        prefix = full[: self._n_ctx - n_target]
         if len(prefix) > 1:
             self._decode(prefix[:-1], 0, logits_from=None)
-        self._remember(prefix_text, prefix)
+        if len(prefix) == len(full):  # a prefix cut to fit this question is not the passage for the next one
+            self._remember(prefix_text, prefix)
         return prefix
 
     def _remember(self, prefix_text: str, prefix: list[int]) -> None:
