@@ -106,6 +106,53 @@ def start_app(home: Path, port: int) -> subprocess.Popen:
     raise SystemExit("app did not start within 180 s")
 
 
+def share_ssl_context() -> None:
+    """gradio_client makes a new httpx client for many of its calls (status polls, uploads), and each new
+    client loads the CA bundle into a new SSL context: ≈ 40 % of this load generator's CPU in a profile,
+    on the same two cores as the app, for loopback http:// that never uses it. Officers' browsers run on
+    their own machines, so the simulated ones share one default context (built the same way)."""
+    import functools
+
+    import httpx._transports.default as transports
+
+    make = transports.create_ssl_context
+    shared = functools.lru_cache(maxsize=1)(lambda: make())
+
+    def create(verify=True, cert=None, trust_env=True):  # type: ignore[no-untyped-def]
+        if verify is True and cert is None and trust_env:
+            return shared()
+        return make(verify=verify, cert=cert, trust_env=trust_env)
+
+    transports.create_ssl_context = create
+
+
+def cpu_seconds(pid: int | None) -> dict[str, float]:
+    """CPU seconds (user + system) so far of this load generator, the app process and the app's children (the
+    OCR worker processes): where the two cores go during a run. The generator's share is not the app's cost:
+    real officers' browsers run on their own machines."""
+    import psutil
+
+    def used(p: psutil.Process) -> float:
+        t = p.cpu_times()
+        return t.user + t.system
+
+    out = {"generator": used(psutil.Process())}
+    if pid is not None:
+        try:
+            app = psutil.Process(pid)
+            out["app"] = used(app)
+            workers = 0.0
+            for child in app.children(recursive=True):
+                try:
+                    workers += used(child)
+                except psutil.Error:  # a worker that ended on the way
+                    pass
+            out["workers"] = workers
+        except psutil.Error:
+            pass
+    return out
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -129,9 +176,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--photos", type=int, default=30, help="size of the photo pool drawn from (with replacement)")
     ap.add_argument("--no-repeat", action="store_true", help="every label check gets a photo not checked before")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
+    ap.add_argument("--new-ssl-contexts", action="store_true",
+                    help="let gradio_client build a new SSL context per call, as before (costs the generator CPU)")
     args = ap.parse_args(argv)
 
     from gradio_client import Client, handle_file
+
+    if not args.new_ssl_contexts:
+        share_ssl_context()
 
     proc = None
     accounts: list[tuple[str, str]]
@@ -221,10 +273,12 @@ def main(argv: list[str] | None = None) -> int:
         for j in range(args.warm):
             act(warm, "chat", random.Random(100 + j))
             act(warm, "label", random.Random(200 + j))
+        cpu_before = cpu_seconds(proc.pid if proc is not None else None)
         started = origin = time.perf_counter()
         with ThreadPoolExecutor(args.officers) as pool:
             list(pool.map(officer, range(args.officers)))
         wall = time.perf_counter() - started
+        cpu_after = cpu_seconds(proc.pid if proc is not None else None)
     finally:
         if proc is not None:
             proc.terminate()
@@ -234,9 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     summary = {"officers": args.officers, "think_s": args.think, "label_share": args.label_share,
                "photo_pool": "no repeat" if args.no_repeat else len(photos), "actions": len(primary),
                "wall_s": round(wall, 1), "errors": sum(1 for r in primary if r[2]), "load_avg": os.getloadavg(),
-               "by_action": {}}
+               "by_action": {},
+               "cpu_s": {k: round(cpu_after[k] - cpu_before.get(k, 0.0), 1) for k in cpu_after}}
     print(f"\n{args.officers} officers, think {args.think:g} s, label share {args.label_share:g}, photos "
           f"{summary['photo_pool']}: {len(primary)} actions in {wall:.1f} s (load average {os.getloadavg()[0]:.1f})")
+    print("CPU seconds in the run: " + ", ".join(f"{k} {v:.1f}" for k, v in summary["cpu_s"].items())
+          + f" (cores busy {sum(summary['cpu_s'].values()) / max(wall, 1e-9):.2f} of {os.cpu_count()})")
     print(f"{'action':14} {'n':>5} {'p50 s':>8} {'p95 s':>8} {'max s':>8} {'errors':>7}")
     kinds = ["login", "chat", "label"] + sorted({r[0] for r in results if r[0].startswith("label_")})
     for kind in kinds:
