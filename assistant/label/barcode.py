@@ -164,13 +164,18 @@ def bar_regions(gray: Image.Image, max_regions: int = 3) -> list[tuple[Image.Ima
             fill = cv2.contourArea(c) / max(area, 1)
             if fill < 0.6:
                 continue
-            # crop around the blob in full resolution, turned upright (bars vertical)
+            # crop around the blob in full resolution, turned upright (bars vertical): only the crop's pixels
+            # are computed (the turn's destination shifted to the crop's corner), not the whole photo turned
             pad = 1.25
             m = cv2.getRotationMatrix2D((cx / scale, cy / scale), angle, 1.0)
-            turned = cv2.warpAffine(a, m, (a.shape[1], a.shape[0]), flags=cv2.INTER_LINEAR, borderValue=255)
             bw, bh = w * pad / scale, h * pad / scale
             x0, y0 = int(max(0, cx / scale - bw / 2)), int(max(0, cy / scale - bh / 2))
-            crop = turned[y0:int(cy / scale + bh / 2), x0:int(cx / scale + bw / 2)]
+            x1, y1 = min(a.shape[1], int(cx / scale + bw / 2)), min(a.shape[0], int(cy / scale + bh / 2))
+            if x1 <= x0 or y1 <= y0:
+                continue
+            m[0, 2] -= x0
+            m[1, 2] -= y0
+            crop = cv2.warpAffine(a, m, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR, borderValue=255)
             if crop.size:
                 out.append((Image.fromarray(crop), float(angle), area))
     out.sort(key=lambda r: -r[2])
