@@ -34,6 +34,7 @@ from PIL import Image
 from assistant.label.normalize import LATIN_FOLD, base_normalize
 from assistant.label.ocr import Handle, OcrPass, OcrResult, OcrWord, good_read, mean_conf, split_passes
 from assistant.label.rows import low_lines, rows_box, rows_crop
+from assistant.priority import lower_this_thread
 
 VIETNAMESE_WORDS = ("thanh phan", "san xuat", "cong ty", "tnhh", "viet nam", "huong dan", "su dung", "bao quan",
                     "khoi luong", "xuat xu", "thuc pham", "chuc nang", "vien nang", "nha phan phoi", "han dung")
@@ -118,11 +119,7 @@ class TesseractEngine:
                                         initializer=self._lower_priority)
 
     def _lower_priority(self) -> None:
-        if self.nice > 0 and hasattr(os, "setpriority"):
-            try:  # Linux: PRIO_PROCESS with a thread id sets that thread's nice value only
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, os.getpriority(os.PRIO_PROCESS, 0) + self.nice))
-            except OSError:
-                pass
+        lower_this_thread(self.nice)
 
     # --- one Tesseract run --------------------------------------------------------------------------
     def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None,

@@ -8,21 +8,23 @@ open (stream, heartbeat, cancel, reset…) cannot be reached anonymously either.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 import threading
 import time
 from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import anyio  # noqa: E402
 import gradio as gr  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
+from assistant.priority import lower_this_thread  # noqa: E402
 from assistant.ui.i18n import t  # noqa: E402
 from assistant.ui.theme import CSS, make_theme  # noqa: E402
 
@@ -134,8 +136,26 @@ class LoginGuard:
             self._failures.pop(name, None)
 
 
+# Password checks (scrypt, ≈ 0.1 s of CPU each) run on threads this much nicer than the app: a login can wait a
+# moment, a barcode verdict at the counter should not. With 20 officers logging in at once the checks filled both
+# cores for ≈ 2 s, and the label checks arriving meanwhile waited behind them (docs/BENCHMARKS.md, load).
+LOGIN_NICE = 10
+_login_pool: ThreadPoolExecutor | None = None
+_login_pool_lock = threading.Lock()
+
+
+def login_pool() -> ThreadPoolExecutor:
+    global _login_pool
+    with _login_pool_lock:
+        if _login_pool is None:
+            _login_pool = ThreadPoolExecutor(2, thread_name_prefix="login",
+                                             initializer=lower_this_thread, initargs=(LOGIN_NICE,))
+        return _login_pool
+
+
 def make_auth(services: Any) -> Any:
-    """The login callable Gradio calls: checks the users store off the event loop, logs the attempt."""
+    """The login callable Gradio calls: checks the users store off the event loop (on the nicer login
+    threads), logs the attempt."""
     guard = LoginGuard()
 
     async def auth(username: str, password: str) -> bool:
@@ -143,7 +163,7 @@ def make_auth(services: Any) -> Any:
         if guard.blocked(name):
             services.audit.append(name, None, "login_failed", verdict="locked")
             return False
-        user = await anyio.to_thread.run_sync(services.users.verify, name, password or "")
+        user = await asyncio.wrap_future(login_pool().submit(services.users.verify, name, password or ""))
         if user is None:
             guard.failed(name)
             services.audit.append(name, None, "login_failed")
