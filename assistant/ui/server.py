@@ -139,7 +139,7 @@ class LoginGuard:
 # Password checks (scrypt, ≈ 0.1 s of CPU each) run on threads this much nicer than the app: a login can wait a
 # moment, a barcode verdict at the counter should not. With 20 officers logging in at once the checks filled both
 # cores for ≈ 2 s, and the label checks arriving meanwhile waited behind them (docs/BENCHMARKS.md, load).
-LOGIN_NICE = 10
+LOGIN_NICE = 5  # as nice as the OCR workers (ocr.nice): at 10, logins waited up to 8 s behind label OCR
 _login_pool: ThreadPoolExecutor | None = None
 _login_pool_lock = threading.Lock()
 
