@@ -1,8 +1,9 @@
 """Barcode reading (바코드): EAN-13, EAN-8, UPC-A, UPC-E and QR with zxing-cpp.
 
-zxing-cpp already tries 90° rotations, inversion and a downscale pyramid; when it finds nothing we
-also try a copy rotated by ±12° (labels photographed at a slant beyond what its linear scan tolerates)
-and a half-size copy. EAN/UPC check digits are validated again here: a number that fails is dropped.
+zxing-cpp already tries 90° rotations, inversion and a downscale pyramid; when it finds nothing in the
+whole photo, the places that look like bars are cropped upright and given second looks (enlarged,
+sharpened, local contrast, un-bent round a bottle: `barcode_tries.py`). EAN/UPC check digits are
+validated again here: a number that fails is dropped.
 
 >>> ean_checksum_ok("8801234567893")
 True
@@ -16,6 +17,8 @@ import re
 from dataclasses import dataclass
 
 from PIL import Image
+
+from assistant.label.barcode_tries import hard_tries
 
 RETAIL = ("EAN13", "EAN8", "UPCA", "UPCE")
 
@@ -177,29 +180,15 @@ def bar_regions(gray: Image.Image, max_regions: int = 3) -> list[tuple[Image.Ima
     return [(im, ang) for im, ang, _ in out[:max_regions]]
 
 
-def _hard_tries(crop: Image.Image) -> list[Image.Image]:
-    """The same crop as the decoder may read it better: as is, turned a quarter (sideways bars), with local
-    contrast (glare washing out part of the bars), and doubled when small."""
-    import cv2
-    import numpy as np
-
-    tries = [crop, crop.rotate(90, expand=True)]
-    eq = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(4, 4)).apply(np.asarray(crop))
-    tries.append(Image.fromarray(eq))
-    if max(crop.size) < 500:
-        tries.append(crop.resize((crop.width * 2, crop.height * 2), Image.Resampling.BICUBIC))
-    return tries
-
-
 def read_barcodes(img: Image.Image) -> list[Barcode]:
     """All barcodes found in the image, deduplicated. When the whole image gives nothing, the places that
-    look like bars are cropped, turned upright and tried again (with local contrast for glare); a photo
-    without bar-like places pays for nothing more."""
+    look like bars are cropped, turned upright and tried again (`hard_tries`: soft, glared or curved
+    bars); a photo decoded at once, or without bar-like places, pays for nothing more."""
     gray = img.convert("L")
     found = _decode(gray)
     if not found:
         for crop, _angle in bar_regions(gray):
-            for attempt in _hard_tries(crop):
+            for attempt in hard_tries(crop):
                 found = _decode(attempt)
                 if found:
                     break
