@@ -116,10 +116,25 @@ def _formats():
     return _FORMATS
 
 
+def _box(r) -> tuple[float, float, float, float]:
+    p = r.position
+    xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
+    ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
 def _decode(img: Image.Image) -> list[Barcode]:
+    """Decoded codes with their check digits verified. Two different retail numbers read where one symbol
+    is (overlapping places: scan lines crossing soft, curved or glared bars can decode a second, wrong
+    number whose check digit happens to hold) are both dropped: which is right cannot be told here, and a
+    wrong number must never pass for a listed product; the next try or the printed digits decide."""
     import zxingcpp
 
-    out: list[Barcode] = []
+    kept: list[tuple[Barcode, tuple[float, float, float, float]]] = []
     for r in zxingcpp.read_barcodes(img, formats=_formats()):
         fmt = _fmt_name(r.format)
         text = r.text.strip()
@@ -131,8 +146,11 @@ def _decode(img: Image.Image) -> list[Barcode]:
                 continue
         else:
             valid = True
-        out.append(Barcode(text, fmt, valid))
-    return out
+        kept.append((Barcode(text, fmt, valid), _box(r)))
+    retail = [(b, box) for b, box in kept if b.format in RETAIL]
+    ambiguous = {b.text for b, box in retail for o, obox in retail
+                 if o.text != b.text and barcode_keys(o.text).isdisjoint(barcode_keys(b.text)) and _overlap(box, obox)}
+    return [b for b, _ in kept if b.text not in ambiguous]
 
 
 def bar_regions(gray: Image.Image, max_regions: int = 3) -> list[tuple[Image.Image, float]]:
