@@ -213,7 +213,7 @@ def bar_regions(gray: Image.Image, max_regions: int = 3) -> list[tuple[Image.Ima
 def _agreed(reads: Iterable[list[Barcode]]) -> list[Barcode]:
     """The first reading two tries agree on, or the only one if the tries read nothing else. Many warped
     and sharpened copies of soft bars give many chances to misread: on drawn and dev-rendered photos,
-    taking the first reading let 3 wrong numbers (valid check digits) through in 124 hard crops, this 1,
+    taking the first reading let 3 wrong numbers (valid check digits) through in 125 hard photos, this 1,
     with the same right ones; a right reading costs one or two more tries."""
     votes: dict[tuple[str, ...], int] = {}
     first: dict[tuple[str, ...], list[Barcode]] = {}
