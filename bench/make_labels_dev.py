@@ -14,6 +14,9 @@ of difficulty the held-out split showed, in layouts of its own:
 - `front_back`: a front photo (brand, name, claims) and a back photo (ingredients, manufacturer, barcode),
   checked together like `check-label --group`;
 - `wrap`: a wide bottle label, name in the middle, warped round a cylinder with a specular stripe;
+- `barcode_curved` / `barcode_glare`: a label with a barcode photographed round a bottle (the bars compress
+  towards one side) or with a reflection over part of the bars; a third of the barcode labels not in `wrap`
+  get each (drawn from a stream of their own, so the other items of a seed render as before);
 - small print (ingredients at 6–7 pt), Thai names without barcodes (each Thai product four times), listed products with no barcode and no
   hazardous ingredient shown (`name_only`), phone distortions (glare, dim, low resolution, tilt, EXIF
   rotation, blur, low JPEG quality, shadow, warm light).
@@ -44,7 +47,7 @@ from make_labels import (
     load_lists,
     perspective,
 )
-from make_labels_heldout import cylinder, shadow, warm_cast, write_manifest
+from make_labels_heldout import cylinder, glare_on, shadow, warm_cast, write_manifest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/{}.ttf"
@@ -149,6 +152,7 @@ def body(img: Image.Image, spec: dict, y: int, x: int, width: int, rng: random.R
         pad = Image.new("RGB", (bar.width + 24, bar.height + 24), "white")
         pad.paste(bar, (12, 12))
         img.paste(pad, (x, y + 10))
+        spec["_bar_box"] = (x, y + 10, x + pad.width, y + 10 + pad.height)  # for a glare over the bars
         y += pad.height + 20
     return y
 
@@ -219,12 +223,22 @@ def tpl_wrap(spec: dict, rng: random.Random) -> Image.Image:
     sub = Image.new("RGB", (third, h), bg)
     body(sub, spec, 30, 20, third - 40, rng, fg)
     img.paste(sub, (2 * third, 0))
+    if spec.get("_bar_box"):
+        x0, y0, x1, y1 = spec["_bar_box"]
+        spec["_bar_box"] = (x0 + 2 * third, y0, x1 + 2 * third, y1)
     return img
 
 
-def capture(label: Image.Image, spec: dict, rng: random.Random) -> tuple[Image.Image, int]:
+def capture(label: Image.Image, spec: dict, rng: random.Random, brng: random.Random) -> tuple[Image.Image, int]:
+    """Photograph the label; `brng` draws the barcode cases (a stream apart from `rng`)."""
     dist = spec["distortions"]
-    img = cylinder(label, rng) if "curved" in spec["cases"] else label
+    img = label
+    if "barcode_glare" in spec["cases"] and spec.get("_bar_box"):
+        img = glare_on(img, spec["_bar_box"], brng)
+    if "curved" in spec["cases"]:
+        img = cylinder(img, rng)
+    elif "barcode_curved" in spec["cases"]:
+        img = cylinder(img, brng)
     table = tuple(rng.randint(90, 210) for _ in range(3))
     angle = rng.uniform(-16, 16) if "tilt" in dist else rng.uniform(-3, 3)
     img = img.rotate(angle, expand=True, resample=Image.Resampling.BICUBIC, fillcolor=table)
@@ -254,6 +268,7 @@ def capture(label: Image.Image, spec: dict, rng: random.Random) -> tuple[Image.I
 
 
 def render(spec: dict, rng: random.Random, part: str) -> Image.Image:
+    spec["_bar_box"] = None
     tpl = spec["template"]
     if tpl == "wrap":
         return tpl_wrap(spec, rng)
@@ -332,12 +347,17 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     (out / "images").mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
+    brng = random.Random(args.seed * 7919 + 1)  # barcode cases: their draws leave the other items' as they were
     manifest = []
     for i, spec in enumerate(specs(rng)):
+        if spec.get("barcode") and "curved" not in spec["cases"]:
+            case = brng.choice(["barcode_curved", "barcode_glare", None])
+            if case:
+                spec["cases"].append(case)
         parts = ["front", "back"] if "group" in spec["cases"] else ["whole"]
         files = []
         for part in parts:
-            img, orientation = capture(render(spec, rng, part), spec, rng)
+            img, orientation = capture(render(spec, rng, part), spec, rng, brng)
             exif = Image.Exif()
             if orientation != 1:
                 exif[0x0112] = orientation
