@@ -62,8 +62,7 @@ def sharpen_along_bars(img: Image.Image, scale: float) -> Image.Image:
     import cv2
     import numpy as np
 
-    a = np.asarray(img, dtype=np.float32)
-    a = cv2.blur(a, (1, int(6 * scale) | 1))
+    a = cv2.blur(np.asarray(img, dtype=np.float32), (1, int(6 * scale) | 1))
     soft = cv2.GaussianBlur(a, (0, 0), scale)
     return Image.fromarray(np.clip(a + 1.5 * (a - soft), 0, 255).astype(np.uint8))
 
