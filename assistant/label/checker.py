@@ -314,6 +314,7 @@ class LabelChecker:
             if small:
                 passes += small
                 merged_ocr.passes += small
+                texts.append(lines_text(small))
                 barcodes = barcodes + self._printed_barcodes(small, barcodes)
                 matches = match_all(index, passes, barcodes)
         if self._needs_retry(matches, prepared_images):  # type: ignore[arg-type]
@@ -440,7 +441,9 @@ class LabelChecker:
     def _result(self, loaded: list[LoadedImage], snap: ListSnapshot, matches: list[Match], barcodes: list[Barcode],
                 merged_ocr: OcrResult, texts: list[str], infos: list[dict], *, path: str, t0: float) -> LabelResult:
         parsed = parse(merged_ocr) if merged_ocr.passes else None
-        readable = merged_ocr.readable_words() if merged_ocr.passes else 0
+        # the enlarged small print is evidence for matches, not for readability: a photo whose ingredient panel
+        # is too small to read stays "다시 촬영" (review) when only a maker's line of it came out of the enlarged read
+        readable = OcrResult([p for p in merged_ocr.passes if p.region != "small"]).readable_words()
         decision = decide(matches, readable, len(barcodes), snap.as_of)
         legal, legal_note = self.legal.for_basis(decision.basis)
         notes = list(decision.notes) + ([legal_note] if legal_note else [])

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from assistant.label.checker import LabelChecker
 from assistant.label.lines import LineBox
+from assistant.label.ocr import FakeOCR, OcrPass, OcrResult, OcrWord
 from assistant.label.small_print import Block, scales, small_blocks
 from assistant.label.snapshot import ListSnapshot
 from assistant.label.tesseract import find_tessdata, installed_languages
@@ -79,3 +80,23 @@ def test_an_ingredient_in_small_print_is_read_when_enlarged():
     # without the enlarged read the same photo is not a hazard: the page pass cannot read print this small
     checker._small_print = lambda *args: []  # type: ignore[method-assign]
     assert checker.check([png(wrap_label(11))]).verdict != "hazard"
+
+
+class SmallPrintOCR(FakeOCR):
+    """The page reads nothing readable; the enlarged small print reads a maker's line confidently."""
+
+    def __init__(self) -> None:
+        super().__init__(["x"], conf=20.0)
+        self.enlarged = 0
+
+    def read_enlarged(self, img, hints=frozenset()):
+        self.enlarged += 1
+        return OcrResult([OcrPass("fake", [OcrWord(t, 92.0, 0) for t in "Manufacturer Orient Trade Co Ltd".split()])])
+
+
+@pytest.mark.skipif(not Path(FONT).exists(), reason="DejaVu fonts not installed")
+def test_an_enlarged_read_does_not_make_an_unreadable_panel_readable():
+    ocr = SmallPrintOCR()
+    res = LabelChecker(ListSnapshot.from_rows([], INGREDIENTS), ocr).check([png(wrap_label(11))])
+    assert ocr.enlarged == 1 and "Orient" in res.ocr_text
+    assert res.verdict == "review" and res.grounds["entry"] is None  # 다시 촬영해 주세요, not 목록에 없음
