@@ -16,7 +16,8 @@ pixels), so only the small text is enlarged:
 4. the words are moved back into the prepared image's coordinates.
 
 Only what the line detector sees as a block of small text is read (a few glyph-sized specks are not), and the
-enlarged pixels are capped (MAX_PIXELS), so a label without small print pays for the line search alone.
+enlarged pixels are capped (MAX_PIXELS; a block the cap would enlarge less than MIN_GAIN, a whole page of small text,
+is left to the second round), so a label without small print pays for the line search alone.
 
 Deliberate simplifications: one scale per block (its median glyph height); blocks are read in one stacked image,
 top to bottom, so words are mapped back by the band of the stack they lie in.
@@ -40,6 +41,7 @@ MAX_SCALE = 3.0  # more than this only enlarges the blur
 MIN_GLYPHS = 10  # glyph-sized components a block needs: a block of text, not specks
 BLOCK_GAP = 2.5  # glyph heights between the rows of one block (line spacing is about 1.5)
 MAX_PIXELS = 1_200_000  # enlarged pixels read per photo at most (a page pass reads about 1.6 million)
+MIN_GAIN = 1.3  # a block the pixel cap would enlarge less than this is not read again (a page of small text)
 COVERED = 0.6  # share of a line's width a well-read line must span for the line to count as read
 
 
@@ -152,9 +154,10 @@ def read_small_print(ocr: object, img: Image.Image, done: list[Box], hints: froz
     if not any(b.height < GATE_GLYPH_PX for b in (find_lines(img) if lines is None else lines)):
         return [], {}
     blocks = small_blocks(find_lines(img, max_side=max(img.size), small=True), done, img.size)
-    if not blocks:
+    kept = [(b, f) for b, f in zip(blocks, scales(blocks), strict=True) if f >= MIN_GAIN]
+    if not kept:
         return [], {}
-    factors = scales(blocks)
+    blocks, factors = [b for b, _ in kept], [f for _, f in kept]
     stacked, bands = stack(img, blocks, factors)
     result = ocr.read_enlarged(stacked, hints=hints)  # type: ignore[attr-defined]
     info = {"blocks": len(blocks), "scale": [round(s, 2) for s in factors], "size": list(stacked.size)}

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from assistant.label.checker import LabelChecker
 from assistant.label.lines import LineBox
 from assistant.label.ocr import FakeOCR, OcrPass, OcrResult, OcrWord
-from assistant.label.small_print import Block, scales, small_blocks
+from assistant.label.small_print import MIN_GAIN, Block, scales, small_blocks
 from assistant.label.snapshot import ListSnapshot
 from assistant.label.tesseract import find_tessdata, installed_languages
 
@@ -63,9 +63,11 @@ def test_enlargement_brings_glyphs_to_the_target_and_is_capped_in_pixels():
     one = Block((0, 0, 300, 60), 10.0, "dark", 30)
     assert scales([one]) == [pytest.approx(2.4)]
     assert scales([Block((0, 0, 300, 60), 6.0, "dark", 30)]) == [3.0]  # no more than MAX_SCALE
-    huge = Block((0, 0, 1500, 900), 10.0, "dark", 400)
-    (s,) = scales([huge])
-    assert s < 2.4 and 1500 * 900 * s * s == pytest.approx(1_200_000, rel=0.01)
+    panel = Block((0, 0, 1000, 300), 10.0, "dark", 400)
+    (s,) = scales([panel])
+    assert s < 2.4 and 1000 * 300 * s * s == pytest.approx(1_200_000, rel=0.01)
+    (page,) = scales([Block((0, 0, 1500, 900), 10.0, "dark", 900)])
+    assert page < MIN_GAIN  # a page of small text: enlarging it within the cap gains nothing, it is not read again
 
 
 @pytest.mark.skipif(not MODELS or not Path(FONT).exists(), reason="Tesseract models or DejaVu fonts not installed")
