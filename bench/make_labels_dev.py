@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/make_labels_dev.py [--out /tmp/labels_dev] [--seed 21]
     .venv/bin/python bench/labels.py --set /tmp/labels_dev -v
+    .venv/bin/python bench/make_labels_dev.py --case small_print --out /tmp/dev_small  # every item in small print
 
 The held-out split (bench/labels_heldout) is measured once and never tuned on; the tuning split
 (bench/labels) is easy in the ways the held-out split is hard. This split sits between them: only the
@@ -339,17 +340,32 @@ def specs(rng: random.Random) -> list[dict]:
     return out
 
 
+def focus(spec: dict, case: str) -> dict:
+    """The item drawn with `case` whatever its roll (a focused split: a case the default split has a dozen of,
+    148 times). small_print: a body in small print, one photo; group: a front and a back photo (band or deco)."""
+    cases = [c for c in spec["cases"] if c not in ("small_print", "group", "curved", spec["template"])]
+    if case == "group" and spec["template"] == "wrap":
+        spec["template"] = "band" if len(spec["name"]) % 2 else "deco"  # no rng draw: the photos stay as they were
+    extra = ["curved"] if spec["template"] == "wrap" else []
+    spec["cases"] = cases + extra + [case, spec["template"]]
+    return spec
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default="/tmp/labels_dev")
     ap.add_argument("--seed", type=int, default=21)
+    ap.add_argument("--case", choices=["small_print", "group"], help="draw every item with this case")
     args = ap.parse_args(argv)
     out = Path(args.out)
     (out / "images").mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
     brng = random.Random(args.seed * 7919 + 1)  # barcode cases: their draws leave the other items' as they were
     manifest = []
-    for i, spec in enumerate(specs(rng)):
+    items = specs(rng)
+    if args.case:
+        items = [focus(s, args.case) for s in items]
+    for i, spec in enumerate(items):
         if spec.get("barcode") and "curved" not in spec["cases"]:
             case = brng.choice(["barcode_curved", "barcode_glare", None])
             if case:

@@ -41,6 +41,7 @@ from assistant.label.ocr import OCREngine, OcrPass, OcrResult, good_read, join_w
 from assistant.label.parse import ParsedLabel, parse
 from assistant.label.preprocess import PreprocessOptions, preprocess, retry_images, shrink
 from assistant.label.slots import CheckQueue
+from assistant.label.small_print import read_small_print
 from assistant.label.snapshot import ListSnapshot
 from assistant.label.tesseract import script_hints, thai_cues, usable_cores
 from assistant.label.verdict import HAZARD, Decision, decide
@@ -308,6 +309,14 @@ class LabelChecker:
                 passes += late
                 name_passes += late
                 matches = match_all(index, passes, barcodes)
+        if not any(m.strength == "strong" for m in matches):
+            small = self._small_print(prepared_images, prepped, found_lines, infos, hints)
+            if small:
+                passes += small
+                merged_ocr.passes += small
+                texts.append(lines_text(small))
+                barcodes = barcodes + self._printed_barcodes(small, barcodes)
+                matches = match_all(index, passes, barcodes)
         if self._needs_retry(matches, prepared_images):  # type: ignore[arg-type]
             for n, ((prepared, first_result), info) in enumerate(zip(prepared_images, infos, strict=True)):
                 report("retry", 0.6 + 0.3 * n / len(loaded), n + 1)
@@ -360,6 +369,22 @@ class LabelChecker:
                 if late:
                     out += late
                     info["late"] = [p.langs for p in late]
+        return out
+
+    def _small_print(self, prepared_images: list[tuple[Image.Image, OcrResult]], prepped: list[tuple[Image.Image, dict]],
+                     found_lines: list[list[LineBox]], infos: list[dict], hints: frozenset[str]) -> list[OcrPass]:
+        """Small print the first round did not read well, enlarged and read again (small_print.py), on each photo
+        read so far. Its well-read lines join the photo's first-round result, so the second round skips them."""
+        if not hasattr(self.ocr, "read_enlarged"):
+            return []
+        out: list[OcrPass] = []
+        for n, ((prepared, first_result), info) in enumerate(zip(prepared_images, infos, strict=False)):
+            lines = found_lines[n] if n < len(found_lines) and prepared is prepped[n][0] else None
+            found, what = read_small_print(self.ocr, prepared, well_read_lines(first_result), hints, lines)
+            if what:
+                info["small_print"] = what
+            first_result.passes += found
+            out += found
         return out
 
     def _product_found(self, index: NameIndex, passes: list[OcrPass], barcodes: list[Barcode]) -> bool:
@@ -416,7 +441,9 @@ class LabelChecker:
     def _result(self, loaded: list[LoadedImage], snap: ListSnapshot, matches: list[Match], barcodes: list[Barcode],
                 merged_ocr: OcrResult, texts: list[str], infos: list[dict], *, path: str, t0: float) -> LabelResult:
         parsed = parse(merged_ocr) if merged_ocr.passes else None
-        readable = merged_ocr.readable_words() if merged_ocr.passes else 0
+        # the enlarged small print is evidence for matches, not for readability: a photo whose ingredient panel
+        # is too small to read stays "다시 촬영" (review) when only a maker's line of it came out of the enlarged read
+        readable = OcrResult([p for p in merged_ocr.passes if p.region != "small"]).readable_words()
         decision = decide(matches, readable, len(barcodes), snap.as_of)
         legal, legal_note = self.legal.for_basis(decision.basis)
         notes = list(decision.notes) + ([legal_note] if legal_note else [])

@@ -170,6 +170,13 @@ class TesseractEngine:
             return OcrResult([f.result() for f in futures])
         return self.followups(img, self._run(img, self.first), hints)
 
+    def read_enlarged(self, img: Image.Image, hints: frozenset[str] = frozenset()) -> OcrResult:
+        """`read(img)` of an image that is dark text on white by construction (small_print.py's enlarged blocks,
+        light ones inverted): no inverted second try of poorly read lines (see `_recognize`)."""
+        if self.mode == "parallel":
+            return self.read(img, hints)
+        return self.followups(img, self._run(img, self.first, invert=False), hints, invert=False)
+
     def read_if_better(self, img: Image.Image, than: OcrPass, hints: frozenset[str] = frozenset()) -> OcrResult | None:
         """`read(img)`, but its follow-ups only when the first pass reads more confident words than `than`
         (another image's first pass); None when it does not (the checker's turned photo: the turn was wrong)."""
