@@ -300,12 +300,15 @@ def llm_chat(live):
     services._answerer = saved
 
 
-WATCH_STREAM = """() => { window.__partials = [];
+# The chat shows the officer's earlier exchanges (history): partials count only once the new question's "…"
+# placeholder has been seen, or a slow render catches the previous answer as the first "partial".
+WATCH_STREAM = """() => { window.__partials = []; let started = false;
     const bot = () => { const m = document.querySelectorAll('#chatbot .message-row'); return m.length ? m[m.length - 1].innerText : ''; };
     new MutationObserver(() => {
         if (!document.querySelector('#answer-status [data-streaming]')) return;
         const t = bot().trim();
-        if (t && t !== '…' && window.__partials[window.__partials.length - 1] !== t) window.__partials.push(t);
+        if (t === '…') { started = true; return; }
+        if (started && t && window.__partials[window.__partials.length - 1] !== t) window.__partials.push(t);
     }).observe(document.querySelector('#chatbot'), {subtree: true, childList: true, characterData: true}); }"""
 
 
