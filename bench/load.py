@@ -116,7 +116,7 @@ def share_ssl_context() -> None:
     import httpx._transports.default as transports
 
     make = transports.create_ssl_context
-    shared = functools.lru_cache(maxsize=1)(lambda: make())
+    shared = functools.lru_cache(maxsize=1)(make)
 
     def create(verify=True, cert=None, trust_env=True):  # type: ignore[no-untyped-def]
         if verify is True and cert is None and trust_env:
