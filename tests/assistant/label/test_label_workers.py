@@ -49,7 +49,8 @@ def test_worker_reads_the_same_verdict_as_this_process_and_runs_nicer(pool):
     checker = LabelChecker(snapshot, _engine(), LegalBasis(None), processes=pool)
     [pid] = pool.warm_up(snapshot)
     assert pid != os.getpid()
-    assert os.getpriority(os.PRIO_PROCESS, pid) >= os.getpriority(os.PRIO_PROCESS, 0) + 3
+    # 3 steps nicer than this process, capped at 19 (pytest itself may run niced)
+    assert os.getpriority(os.PRIO_PROCESS, pid) >= min(19, os.getpriority(os.PRIO_PROCESS, 0) + 3)
     there = checker.check([_label()])
     assert there.images[0]["worker_pid"] == pid and "worker_pid" not in here.images[0]
     assert there.verdict == here.verdict == "hazard"
