@@ -21,6 +21,14 @@ GENERIC = frozenset(
     "얘기 구체 구체적 조항 정도 꼭 혹시 그냥 다시".split()
 )
 
+# Sino-Korean category suffixes that make a noun the name of an administrative subject: a tax (취득세, 자동차세),
+# a fee (수수료), a rate (할인율, 불량률) or an exam (자격시험). Such a word that no indexed document contains
+# names a topic the index does not cover, however many other words the passages share ("해외 직구로 산 물건을
+# 되팔면 종합소득세 신고를 해야 해?" shares 해외 직구, 물건, 신고). Everyday words a paraphrasing officer uses
+# (지갑, 작년, 이탈리아) carry no such suffix. Three syllables at least: 자세, 자료, 비율 are ordinary words.
+SUBJECT_SUFFIXES = ("세", "료", "율", "률", "시험")
+SUBJECT_MIN_LEN = 3
+
 
 @dataclass
 class Support:
@@ -37,7 +45,9 @@ class Support:
         if not nouns or not (self.coverage >= 0.34 or len(nouns) >= 2):
             return False
         # The question's topic is something no indexed document mentions (초봉, 톤세, 개성공단):
-        # one incidental shared word is not a basis.
+        # one incidental shared word is not a basis; an unknown tax, fee, rate or exam is never one.
+        if any(len(t) >= SUBJECT_MIN_LEN and t.endswith(SUBJECT_SUFFIXES) for t in self.unknown):
+            return False
         return not self.unknown or self.matched_words >= 1.5
 
 

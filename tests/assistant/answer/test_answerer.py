@@ -188,6 +188,17 @@ def test_a_question_about_something_no_document_mentions_gets_no_basis():
     assert Answerer(retriever).ask("여행자 휴대품 면세 한도는 얼마야?").grounded
 
 
+def test_an_unknown_tax_or_fee_is_no_basis_even_when_many_other_words_match():
+    retriever = FakeRetriever([ART96, ART94])
+    retriever.index = VocabIndex([ART96, ART94])
+    # 여행자 휴대품 면세 are all in the passages; 취득세 (acquisition tax) is in no indexed document
+    ans = Answerer(retriever).ask("여행자 휴대품 면세 받으면 취득세도 면세야?")
+    assert not ans.grounded and ans.answer == NO_BASIS
+    assert not Answerer(retriever).ask("여행자 휴대품 면세 신청 수수료는 얼마야?").grounded
+    # an unknown everyday word beside the same matches is not a topic: still answered
+    assert Answerer(retriever).ask("여행자 휴대품 면세 받으면 지갑도 면세야?").grounded
+
+
 def test_citations_are_numbered_in_order_of_use_without_gaps():
     import re
 
