@@ -264,7 +264,7 @@ def _adnominal(s: str) -> str:
 
 def finding_pairs(rec: Record, inv: dict[str, list[str]], rng: random.Random) -> list[Pair]:
     meta = rec.meta
-    office = str(meta.get("agency") or meta.get("office") or "").split()[0] if (meta.get("agency") or meta.get("office")) else ""
+    office = (str(meta.get("agency") or meta.get("office") or "").split() or [""])[0]
     year = str(meta.get("year") or "")[:4]
     prefix = rng.choice(["", f"{year}년 {office} ".strip() + " ", f"{office} "]) if office else ""
     out = [Pair((prefix + everyday_rewrite(rec.title, inv, rng, p=0.6) + " 사례").strip(),

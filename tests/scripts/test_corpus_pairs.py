@@ -70,6 +70,7 @@ def test_no_benchmark_question_is_a_query(home):
 
 def test_each_query_pairs_the_record_it_was_made_from(home):
     import corpus_pairs
+
     from assistant.store.index import doc_text
 
     with sqlite3.connect(home / "index.sqlite") as db:
