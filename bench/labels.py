@@ -48,6 +48,8 @@ VARIANTS = {  # preprocessing ablations: PreprocessOptions overrides
     "no_retry": {"retry_flattened": False},
     "parallel": {},  # every OCR model on the whole image, in parallel (engine mode="parallel")
     "no_name_lines": {},  # without the name reader (tallest lines first, name_lines.py)
+    "crowded": {},  # every check read as if others waited for OCR (the web app under load: the cheaper path)
+    "idle": {},  # every check read as if none waited (what one check at a time gets anyway)
 }
 
 
@@ -81,6 +83,8 @@ def build_checker(variant: str = "default", home: str | None = None, engine: str
         checker.ocr.mode = "parallel"
     if variant == "no_name_lines":
         checker.read_names = False
+    if variant in ("crowded", "idle"):
+        checker.crowded = variant == "crowded"
     return checker
 
 
