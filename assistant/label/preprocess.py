@@ -73,7 +73,11 @@ def apply_clahe(gray: np.ndarray) -> np.ndarray:
 
 def estimate_skew(gray: np.ndarray, max_deg: float, step: float) -> float:
     """Angle (degrees, counter-clockwise) that makes text rows horizontal: maximises the variance of the
-    row profile of stroke edges (so a dark label block or the table edge does not dominate)."""
+    row profile of stroke edges (so a dark label block or the table edge does not dominate).
+
+    Each angle's profile counts the edge pixels by the row they land on when turned (those turned out of the
+    frame dropped): the edge points are turned, not the image (a tenth as many values to move; the angle found
+    differs from turning the image by at most a fine step, on 10 of 517 tuning and dev photos)."""
     import cv2
 
     h, w = gray.shape
@@ -81,12 +85,16 @@ def estimate_skew(gray: np.ndarray, max_deg: float, step: float) -> float:
     small = cv2.resize(gray, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
     edges = _text_mask(small)
     sh, sw = edges.shape
-    center = (sw / 2, sh / 2)
+    ys, xs = np.nonzero(edges)
+    dx, dy = xs - sw / 2, ys - sh / 2
 
     def score(angle: float) -> float:
-        m = cv2.getRotationMatrix2D(center, float(angle), 1.0)
-        rotated = cv2.warpAffine(edges, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0)
-        return float(np.var(rotated.sum(axis=1, dtype=np.float64)))
+        a = np.deg2rad(angle)
+        c, s = np.cos(a), np.sin(a)
+        x2 = np.floor(c * dx + s * dy + sw / 2 + 0.5).astype(np.int64)  # as cv2.getRotationMatrix2D turns them
+        y2 = np.floor(-s * dx + c * dy + sh / 2 + 0.5).astype(np.int64)
+        inside = (x2 >= 0) & (x2 < sw) & (y2 >= 0) & (y2 < sh)
+        return float(np.var(np.bincount(y2[inside], minlength=sh).astype(np.float64)))
 
     coarse = max(step, 1.0)
     best = max(np.arange(-max_deg, max_deg + 1e-6, coarse), key=score)
