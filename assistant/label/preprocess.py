@@ -44,6 +44,26 @@ def resize_for_ocr(img: Image.Image, opts: PreprocessOptions) -> Image.Image:
     return img.resize(size, Image.Resampling.LANCZOS if scale > 1 else Image.Resampling.BILINEAR)
 
 
+def int_percentile(a: np.ndarray, q: float) -> float:
+    """`np.percentile(a, q)` (its default linear interpolation, the same float) of an array of non-negative
+    integers, from their histogram: no sort of a photo's pixels (a partial sort of 1.6 M values takes longer
+    than counting them).
+
+    >>> a = np.array([[0, 3, 3], [7, 250, 9]], dtype=np.uint8)
+    >>> int_percentile(a, 99.5) == float(np.percentile(a, 99.5)), int_percentile(a, 50)
+    (True, 5.0)
+    """
+    flat = a.ravel()
+    cum = np.cumsum(np.bincount(flat))
+    pos = q / 100 * (flat.size - 1)
+    lo = int(np.floor(pos))
+    hi = min(lo + 1, flat.size - 1)
+    below, above = (float(np.searchsorted(cum, i, side="right")) for i in (lo, hi))
+    t = pos - lo
+    # numpy's lerp, step for step, so that the result is the same float
+    return above - (above - below) * (1 - t) if t >= 0.5 else below + (above - below) * t
+
+
 def _text_mask(gray: np.ndarray) -> np.ndarray:
     """Stroke edges (morphological gradient, Otsu): text lines, not large filled regions."""
     import cv2
@@ -126,10 +146,11 @@ def flatten_background(gray: np.ndarray, text_dark: bool) -> np.ndarray:
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     hat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT if text_dark else cv2.MORPH_TOPHAT, kernel)
     # local contrast: strokes under glare differ less from their background, so each stroke is scaled by
-    # the strongest response around it (floored, so that empty regions' noise is not blown up)
+    # the strongest response around it (floored, so that empty regions' noise is not blown up); the maximum is
+    # taken on the 8-bit response (the same values, a third of the time of float pixels)
     hat_f = hat.astype(np.float32)
-    local = cv2.blur(cv2.dilate(hat_f, np.ones((3 * k, 3 * k), np.uint8)), (3 * k, 3 * k))
-    floor = max(8.0, 0.5 * float(np.percentile(hat_f, 99.5)))
+    local = cv2.blur(cv2.dilate(hat, np.ones((3 * k, 3 * k), np.uint8)).astype(np.float32), (3 * k, 3 * k))
+    floor = max(8.0, 0.5 * int_percentile(hat, 99.5))
     stretched = np.clip(255.0 * hat_f / np.maximum(local, floor), 0, 255).astype(np.uint8)
     return 255 - stretched
 
