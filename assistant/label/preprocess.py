@@ -81,8 +81,8 @@ def is_dark(gray: np.ndarray) -> bool:
     mask = _text_mask(gray)
     near = cv2.dilate(mask, np.ones((9, 9), np.uint8)) > 0
     if near.sum() < 100:
-        return float(np.median(gray)) < 110
-    return float(np.median(gray[near])) < 110
+        return int_percentile(gray, 50) < 110
+    return int_percentile(gray[near], 50) < 110
 
 
 def apply_clahe(gray: np.ndarray) -> np.ndarray:
@@ -127,7 +127,7 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
 
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    border = int(np.median(gray))
+    border = int(int_percentile(gray, 50))
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
 
 
