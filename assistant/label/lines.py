@@ -78,7 +78,7 @@ def _ink_masks(gray: np.ndarray, coarse: bool = False) -> tuple[np.ndarray, np.n
     bg = bg.astype(np.int16)
     g = gray.astype(np.int16)
     diff = bg - g  # positive: darker than the background
-    spread = int_percentile(np.abs(diff), 99.5)
+    spread = int_percentile(np.abs(diff).astype(np.uint8), 99.5)  # |diff| <= 255
     t = max(12.0, min(CONTRAST, 0.35 * spread))
     dark = (diff > t).astype(np.uint8)
     light = (diff < -t).astype(np.uint8)
