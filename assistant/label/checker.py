@@ -14,6 +14,9 @@ Order of work, cheapest first (each step ends the check when it settles it):
    confidently. Digits printed under the bars count as a barcode when their check digit holds. Before the
    second round, when any photo shows the product is Thai (a Thai maker or address, a Thai barcode, a name line
    read in Thai) the name crops not yet shown to the Thai model are read with it (`_late_name_reads`).
+   When other checks wait for OCR (`crowded`), the same rounds cost less: the second round reads its images one
+   after the other, the CJK follow-up models one after the other (tesseract.py), and a photo the line detector
+   finds dark text only in is read without Tesseract's inverted retries.
 
 `progress(stage, fraction, detail)` (optional) hears: "queued" (detail: position, 1 = next), "ocr" and
 "retry" (detail: photo number), "done". Every verdict carries `grounds`: the list entry it rests on with
