@@ -4,6 +4,7 @@
     .venv/bin/python bench/labels.py --split heldout -v --json /tmp/labels_heldout.json
     .venv/bin/python bench/labels.py --split tune --engine cli  # the tesseract-command engine instead
     .venv/bin/python bench/make_labels_dev.py --out /tmp/labels_dev && .venv/bin/python bench/labels.py --set /tmp/labels_dev
+    .venv/bin/python bench/labels.py --split tune --variant crowded   # the path the web app takes when others wait
 
 Splits: `tune` = bench/labels (159 photos the checker was developed on; `bench/make_labels.py`),
 `heldout` = bench/labels_heldout (`bench/make_labels_heldout.py`: templates, fonts, colours and products the
@@ -17,7 +18,9 @@ Tesseract child processes: the figure that does not depend on other load), peak 
 A manifest item with `files` (front + back) is checked as one product, like `check-label --group`.
 The lists are every sample list in bench/labels/lists (both splits' entries), given to the checker as a
 ListSnapshot; `--home H` uses an ingested home's Index instead. The verdict cache is off (every photo is
-really read). Importable: `run(...) -> dict`.
+really read). One check at a time means nobody waits for OCR, so the default measures the idle path; `--variant
+crowded` reads every photo as if others waited (`LabelChecker(crowded=True)`: the cheaper follow-up order and second
+round of a loaded web app), `--variant idle` forces the idle path. Importable: `run(...) -> dict`.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ VARIANTS = {  # preprocessing ablations: PreprocessOptions overrides
     "no_retry": {"retry_flattened": False},
     "parallel": {},  # every OCR model on the whole image, in parallel (engine mode="parallel")
     "no_name_lines": {},  # without the name reader (tallest lines first, name_lines.py)
+    "crowded": {},  # every check read as if others waited for OCR (the web app under load: the cheaper path)
+    "idle": {},  # every check read as if none waited (what one check at a time gets anyway)
 }
 
 
@@ -81,6 +86,8 @@ def build_checker(variant: str = "default", home: str | None = None, engine: str
         checker.ocr.mode = "parallel"
     if variant == "no_name_lines":
         checker.read_names = False
+    if variant in ("crowded", "idle"):
+        checker.crowded = variant == "crowded"
     return checker
 
 

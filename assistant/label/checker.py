@@ -14,6 +14,9 @@ Order of work, cheapest first (each step ends the check when it settles it):
    confidently. Digits printed under the bars count as a barcode when their check digit holds. Before the
    second round, when any photo shows the product is Thai (a Thai maker or address, a Thai barcode, a name line
    read in Thai) the name crops not yet shown to the Thai model are read with it (`_late_name_reads`).
+   When other checks wait for OCR (`crowded`), the same rounds cost less: the second round reads its images one
+   after the other, the CJK follow-up models one after the other (tesseract.py), and a photo the line detector
+   finds dark text only in is read without Tesseract's inverted retries.
 
 `progress(stage, fraction, detail)` (optional) hears: "queued" (detail: position, 1 = next), "ocr" and
 "retry" (detail: photo number), "done". Every verdict carries `grounds`: the list entry it rests on with
@@ -43,7 +46,7 @@ from assistant.label.preprocess import PreprocessOptions, preprocess, retry_imag
 from assistant.label.slots import CheckQueue
 from assistant.label.small_print import read_small_print
 from assistant.label.snapshot import ListSnapshot
-from assistant.label.tesseract import script_hints, thai_cues, usable_cores
+from assistant.label.tesseract import CROWDED, script_hints, thai_cues, usable_cores
 from assistant.label.verdict import HAZARD, Decision, decide
 
 Progress = Callable[[str, float, Any], None]
@@ -138,11 +141,14 @@ class LabelChecker:
     def __init__(self, lists: ListSnapshot | Any, ocr: OCREngine, legal: LegalBasis | None = None,
                  limits: ImageLimits | None = None, preprocess_options: PreprocessOptions | None = None,
                  ocr_after_barcode_hit: bool = False, cache: VerdictCache | None = None,
-                 queue: CheckQueue | None = None, read_names: bool = True, processes: Any = None):
+                 queue: CheckQueue | None = None, read_names: bool = True, processes: Any = None,
+                 crowded: bool | None = None):
         """lists: a ListSnapshot, or an Index (re-read whenever its generation moves).
         cache: verdicts by photo hash (default: off); queue: OCR admission (default: one slot per core).
         read_names: read the tallest lines first (name_lines.py) when the engine can read single lines.
-        processes: an OcrProcesses pool (workers.py) to run the OCR rounds in; None: in this process."""
+        processes: an OcrProcesses pool (workers.py) to run the OCR rounds in; None: in this process.
+        crowded: read every photo as if others were waiting for OCR (True) or as if none were (False); None: ask
+        the queue at each check (the benchmark forces each path to measure its verdicts and CPU)."""
         self.lists = lists
         self.ocr = ocr
         self.legal = legal or LegalBasis(None)
@@ -154,6 +160,7 @@ class LabelChecker:
         self._index_cache: tuple[int, ListSnapshot, NameIndex] | None = None
         self.read_names = read_names
         self.processes = processes
+        self.crowded = crowded
 
     def name_index(self) -> tuple[ListSnapshot, NameIndex]:
         """The NameIndex for the current lists, rebuilt only when the Index generation changes."""
@@ -256,8 +263,9 @@ class LabelChecker:
         other (less CPU); None asks this checker's own queue."""
         report = report or (lambda stage, fraction, detail: None)
         if crowded is None:
-            crowded = self.queue.waiting > 0
-        hints = script_hints(barcodes)
+            crowded = self._crowded()
+        # crowded: the cheaper order of follow-up reads (tesseract.py); an idle machine reads every model at once
+        hints = script_hints(barcodes) | ({CROWDED} if crowded else set())
         passes: list[OcrPass] = []
         texts: list[str] = []
         infos: list[dict] = []
@@ -284,7 +292,12 @@ class LabelChecker:
             if n < len(name_infos):
                 info["name_lines"] = name_infos[n]
             prepared, pinfo = prepped[n]
-            result = self.ocr.read(prepared, hints=hints)
+            if crowded and self._dark_only(found_lines, n) and hasattr(self.ocr, "followups"):
+                # others wait, and the line detector found dark text only: Tesseract's inverted second try of each
+                # poorly read line (tessedit_do_invert) can only read junk there
+                result = self.ocr.read(prepared, hints=hints, invert=False)  # type: ignore[call-arg]
+            else:
+                result = self.ocr.read(prepared, hints=hints)
             prepared, pinfo, result = self._upright(li, prepared, pinfo, result, info, hints)
             prepared_images.append((prepared, result))
             passes += result.passes
@@ -426,13 +439,22 @@ class LabelChecker:
         seen = {b.text for b in known}
         return [b for b in barcodes_in_text(lines) if b.text not in seen]
 
+    @staticmethod
+    def _dark_only(found_lines: list[list[LineBox]], n: int) -> bool:
+        """The line detector found text in photo n, all of it dark on light."""
+        return n < len(found_lines) and bool(found_lines[n]) and polarities(found_lines[n]) == {"dark"}
+
+    def _crowded(self) -> bool:
+        """Others wait for OCR (or the `crowded` setting forces an answer)."""
+        return self.crowded if self.crowded is not None else self.queue.waiting > 0
+
     def _evidence(self, loaded: list[LoadedImage], snap: ListSnapshot, index: NameIndex, barcodes: list[Barcode],
                   report: Progress) -> Evidence:
         """The OCR rounds here, or in a worker process (workers.py) that has its own GIL and a lower
         priority, so barcode hits and chat in this process are not held up by OCR work."""
         if self.processes is not None:
             report("ocr", 0.2, 1)
-            gathered = self.processes.read(loaded, barcodes, snap, crowded=self.queue.waiting > 0)
+            gathered = self.processes.read(loaded, barcodes, snap, crowded=self._crowded())
             if gathered is not None:
                 return gathered
             # the worker died (out of memory, killed): this check is read here, the pool is started anew

@@ -31,6 +31,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
+from assistant.label.preprocess import int_percentile
+
 MIN_GLYPH_PX = 6  # glyph height in the analysed image below which a component is noise
 MIN_GLYPHS = 2  # components in a line
 CONTRAST = 28.0  # grey levels between ink and its local background
@@ -76,7 +78,7 @@ def _ink_masks(gray: np.ndarray, coarse: bool = False) -> tuple[np.ndarray, np.n
     bg = bg.astype(np.int16)
     g = gray.astype(np.int16)
     diff = bg - g  # positive: darker than the background
-    spread = float(np.percentile(np.abs(diff), 99.5))
+    spread = int_percentile(np.abs(diff).astype(np.uint8), 99.5)  # |diff| <= 255
     t = max(12.0, min(CONTRAST, 0.35 * spread))
     dark = (diff > t).astype(np.uint8)
     light = (diff < -t).astype(np.uint8)
@@ -280,8 +282,8 @@ def _local_contrast(hat: np.ndarray, glyph: float) -> np.ndarray:
 
     h = hat.astype(np.float32)
     w = max(3, round(LOCAL_WINDOW * glyph)) | 1
-    local = cv2.blur(cv2.dilate(h, np.ones((w, w), np.uint8)), (w, w))
-    floor = max(12.0, LOCAL_FLOOR * float(np.percentile(h, 99.5)))
+    local = cv2.blur(cv2.dilate(hat, np.ones((w, w), np.uint8)).astype(np.float32), (w, w))
+    floor = max(12.0, LOCAL_FLOOR * int_percentile(hat, 99.5))
     return np.clip(255.0 * h / np.maximum(local, floor), 0, 255).astype(np.uint8)
 
 

@@ -38,7 +38,7 @@ from PIL import Image, ImageOps
 from assistant.label.lines import LineBox, clean_line, find_lines
 from assistant.label.normalize import LATIN_FOLD, has_cjk, has_thai
 from assistant.label.ocr import OcrPass, OcrWord, join_words, mean_conf
-from assistant.label.tesseract import THAI_LINE_CONF, thai_like, vietnamese_cues
+from assistant.label.tesseract import THAI_LINE_CONF, kana_count, thai_like, vietnamese_cues
 
 MAX_CROPS = 4  # name lines read per photo at most
 TALL_SHARE = 0.6  # a candidate is at least this share of the tallest line's glyph height
@@ -56,7 +56,8 @@ class NameRead:
     passes: list[OcrPass] = field(default_factory=list)  # one per model, region "lines"
     settled: bool = False
     info: dict[str, Any] = field(default_factory=dict)
-    scripts: set[str] = field(default_factory=set)  # "tha" / "vie" when that model read a name line clearly
+    scripts: set[str] = field(default_factory=set)  # "tha" / "vie" when that model read a name line clearly,
+    # "jpn" when jpn read one clearly with kana
     lines: list[LineBox] = field(default_factory=list)  # every text line found in the image (lines.py)
 
 
@@ -209,6 +210,8 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
             reads.setdefault(langs, []).append((box, p))
             if confident(p) and langs in ("tha", "vie"):  # the label's script: later crops and the page passes use it
                 result.scripts.add(langs)
+            if confident(p) and langs == "jpn" and kana_count(join_words(p.words)) >= 2:
+                result.scripts.add("jpn")  # a Japanese label: its page follow-ups try jpn first when crowded
             if confident(p) and langs in (models.get("cjk") or []) and langs not in label_cjk:
                 label_cjk += (langs,)
         thai_suspected = thai_suspected or "tha" in result.scripts

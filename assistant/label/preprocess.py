@@ -44,6 +44,31 @@ def resize_for_ocr(img: Image.Image, opts: PreprocessOptions) -> Image.Image:
     return img.resize(size, Image.Resampling.LANCZOS if scale > 1 else Image.Resampling.BILINEAR)
 
 
+def int_percentile(a: np.ndarray, q: float) -> float:
+    """`np.percentile(a, q)` (its default linear interpolation, the same float) of an array of non-negative
+    integers, from their histogram: no sort of a photo's pixels (a partial sort of 1.6 M values takes longer
+    than counting them).
+
+    >>> a = np.array([[0, 3, 3], [7, 250, 9]], dtype=np.uint8)
+    >>> int_percentile(a, 99.5) == float(np.percentile(a, 99.5)), int_percentile(a, 50)
+    (True, 5.0)
+    """
+    import cv2
+
+    flat = a.ravel()
+    if flat.dtype == np.uint8 and flat.size < 1 << 24:  # counts exact in calcHist's float32; 4x faster than bincount
+        cum = np.cumsum(cv2.calcHist([flat], [0], None, [256], [0, 256]).ravel().astype(np.int64))
+    else:
+        cum = np.cumsum(np.bincount(flat))
+    pos = q / 100 * (flat.size - 1)
+    lo = int(np.floor(pos))
+    hi = min(lo + 1, flat.size - 1)
+    below, above = (float(np.searchsorted(cum, i, side="right")) for i in (lo, hi))
+    t = pos - lo
+    # numpy's lerp, step for step, so that the result is the same float
+    return above - (above - below) * (1 - t) if t >= 0.5 else below + (above - below) * t
+
+
 def _text_mask(gray: np.ndarray) -> np.ndarray:
     """Stroke edges (morphological gradient, Otsu): text lines, not large filled regions."""
     import cv2
@@ -61,8 +86,8 @@ def is_dark(gray: np.ndarray) -> bool:
     mask = _text_mask(gray)
     near = cv2.dilate(mask, np.ones((9, 9), np.uint8)) > 0
     if near.sum() < 100:
-        return float(np.median(gray)) < 110
-    return float(np.median(gray[near])) < 110
+        return int_percentile(gray, 50) < 110
+    return int_percentile(gray[near], 50) < 110
 
 
 def apply_clahe(gray: np.ndarray) -> np.ndarray:
@@ -73,7 +98,11 @@ def apply_clahe(gray: np.ndarray) -> np.ndarray:
 
 def estimate_skew(gray: np.ndarray, max_deg: float, step: float) -> float:
     """Angle (degrees, counter-clockwise) that makes text rows horizontal: maximises the variance of the
-    row profile of stroke edges (so a dark label block or the table edge does not dominate)."""
+    row profile of stroke edges (so a dark label block or the table edge does not dominate).
+
+    Each angle's profile counts the edge pixels by the row they land on when turned (those turned out of the
+    frame dropped): the edge points are turned, not the image (a tenth as many values to move; the angle found
+    differs from turning the image by at most a fine step, on 10 of 517 tuning and dev photos)."""
     import cv2
 
     h, w = gray.shape
@@ -81,12 +110,16 @@ def estimate_skew(gray: np.ndarray, max_deg: float, step: float) -> float:
     small = cv2.resize(gray, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
     edges = _text_mask(small)
     sh, sw = edges.shape
-    center = (sw / 2, sh / 2)
+    ys, xs = np.nonzero(edges)
+    dx, dy = xs - sw / 2, ys - sh / 2
 
     def score(angle: float) -> float:
-        m = cv2.getRotationMatrix2D(center, float(angle), 1.0)
-        rotated = cv2.warpAffine(edges, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0)
-        return float(np.var(rotated.sum(axis=1, dtype=np.float64)))
+        a = np.deg2rad(angle)
+        c, s = np.cos(a), np.sin(a)
+        x2 = np.floor(c * dx + s * dy + sw / 2 + 0.5).astype(np.int64)  # as cv2.getRotationMatrix2D turns them
+        y2 = np.floor(-s * dx + c * dy + sh / 2 + 0.5).astype(np.int64)
+        inside = (x2 >= 0) & (x2 < sw) & (y2 >= 0) & (y2 < sh)
+        return float(np.var(np.bincount(y2[inside], minlength=sh).astype(np.float64)))
 
     coarse = max(step, 1.0)
     best = max(np.arange(-max_deg, max_deg + 1e-6, coarse), key=score)
@@ -99,7 +132,7 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
 
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    border = int(np.median(gray))
+    border = int(int_percentile(gray, 50))
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
 
 
@@ -118,10 +151,11 @@ def flatten_background(gray: np.ndarray, text_dark: bool) -> np.ndarray:
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     hat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT if text_dark else cv2.MORPH_TOPHAT, kernel)
     # local contrast: strokes under glare differ less from their background, so each stroke is scaled by
-    # the strongest response around it (floored, so that empty regions' noise is not blown up)
+    # the strongest response around it (floored, so that empty regions' noise is not blown up); the maximum is
+    # taken on the 8-bit response (the same values, a third of the time of float pixels)
     hat_f = hat.astype(np.float32)
-    local = cv2.blur(cv2.dilate(hat_f, np.ones((3 * k, 3 * k), np.uint8)), (3 * k, 3 * k))
-    floor = max(8.0, 0.5 * float(np.percentile(hat_f, 99.5)))
+    local = cv2.blur(cv2.dilate(hat, np.ones((3 * k, 3 * k), np.uint8)).astype(np.float32), (3 * k, 3 * k))
+    floor = max(8.0, 0.5 * int_percentile(hat, 99.5))
     stretched = np.clip(255.0 * hat_f / np.maximum(local, floor), 0, 255).astype(np.uint8)
     return 255 - stretched
 

@@ -12,6 +12,11 @@
      model reads every line not read cleanly (mean confidence < 85), since `kor+eng` reads some Thai as
      plausible lower-case words;
    - `hints` from the caller widen this: a Thai (885) or Vietnamese (893) GS1 barcode prefix.
+   When other checks wait for OCR (hint `CROWDED`), the CJK models read the rows one after the other: `jpn`
+   first on a label whose name lines showed kana (hint "jpn"), else `chi_sim`; the second model reads them
+   only when the first read does not settle the script (`settles_script`: clear Japanese with kana from `jpn`,
+   clear Han without kana from `chi_sim`). On the rows of a Chinese or Japanese label the other model reads
+   the same glyphs worse (jpn writes 緑 for 绿, chi_sim writes 力 for カ), so it adds nothing to match on.
 3. `read_best(images)` serves the checker's second round: the first pass over each alternative image, the
    most confident kept (a clearly good read skips or stops the others), then its follow-ups.
 
@@ -40,6 +45,10 @@ VIETNAMESE_WORDS = ("thanh phan", "san xuat", "cong ty", "tnhh", "viet nam", "hu
                     "khoi luong", "xuat xu", "thuc pham", "chuc nang", "vien nang", "nha phan phoi", "han dung")
 CJK_MODELS = ("chi_sim", "chi_tra", "jpn")
 THAI_PREFIX, VIETNAM_PREFIX = "885", "893"  # GS1 country prefixes
+CROWDED = "crowded"  # hint: other checks wait for OCR, so the follow-ups take the cheaper order (module docstring)
+SCRIPT_CONF = 70.0  # mean confidence of a CJK read that settles the rows' script (chi_sim reads Japanese rows at
+# 50-65 and Chinese ones at 70-90 on the tuning photos; jpn reads Japanese ones at 78-93)
+NO_CJK_LETTERS = 4  # a CJK read with this many letters or digits and no Han or kana: the rows hold no CJK
 LINE_PSM = 7  # Tesseract page segmentation mode: treat the image as a single text line
 
 
@@ -85,6 +94,39 @@ def vietnamese_cues(p: OcrPass) -> bool:
 THAI_WORDS = {"thailand", "thai", "bangkok"}
 OTHER_POLARITY_CONF = 60.0
 THAI_LINE_CONF = 85.0
+
+
+def kana_count(text: str) -> int:
+    """Hiragana and katakana letters (not the long-vowel mark or the middle dot, which also stand for dashes)."""
+    return sum(1 for c in text if 0x3041 <= ord(c) <= 0x30FA and c != "・")
+
+
+def han_count(text: str) -> int:
+    return sum(1 for c in text if 0x4E00 <= ord(c) <= 0x9FFF)
+
+
+def settles_script(p: OcrPass) -> bool:
+    """A CJK model's read of the rows clear enough that the other CJK model need not read them: `jpn` reading
+    Japanese (kana, at least a quarter of its CJK letters) or `chi_sim` / `chi_tra` reading Han and no kana,
+    each with a mean confidence of at least SCRIPT_CONF; or a read of several letters none of which is Han or
+    kana (a CJK model writes Han or kana for any CJK-looking glyph, so these rows hold none).
+
+    >>> settles_script(OcrPass("jpn", [OcrWord("原材料名", 88, 0), OcrWord("ゼラチン", 90, 0)]))
+    True
+    >>> settles_script(OcrPass("chi_sim", [OcrWord("原材料名", 60, 0), OcrWord("尼妈六", 55, 0)]))
+    False
+    >>> settles_script(OcrPass("chi_sim", [OcrWord("Net", 40, 0), OcrWord("60caps", 35, 0)]))
+    True
+    """
+    text = "".join(w.text for w in p.words)
+    kana, han = kana_count(text), han_count(text)
+    if kana + han == 0 and sum(1 for c in text if c.isalnum()) >= NO_CJK_LETTERS:
+        return True  # the rows hold no Han or kana at all (a Latin or Korean label's junk): the other model neither
+    if mean_conf(p) < SCRIPT_CONF:
+        return False
+    if p.langs == "jpn":
+        return kana >= 3 and kana >= 0.25 * (kana + han)
+    return han >= 3 and kana == 0
 
 
 def thai_cues(p: OcrPass) -> bool:
@@ -164,18 +206,18 @@ class TesseractEngine:
         return {"first": self.first, "cjk": list(self.cjk), "thai": self.thai, "vie": self.vie}
 
     # --- passes ---------------------------------------------------------------------------------------
-    def read(self, img: Image.Image, hints: frozenset[str] = frozenset()) -> OcrResult:
+    def read(self, img: Image.Image, hints: frozenset[str] = frozenset(), invert: bool = True) -> OcrResult:
+        """The first pass and its follow-ups. invert=False: the image holds dark text only, so no pass retries
+        poorly read lines inverted (see `_recognize`)."""
         if self.mode == "parallel":
             futures = [self._submit(img, langs) for langs in self.passes]
             return OcrResult([f.result() for f in futures])
-        return self.followups(img, self._run(img, self.first), hints)
+        return self.followups(img, self._run(img, self.first, invert=invert), hints, invert=invert)
 
     def read_enlarged(self, img: Image.Image, hints: frozenset[str] = frozenset()) -> OcrResult:
         """`read(img)` of an image that is dark text on white by construction (small_print.py's enlarged blocks,
         light ones inverted): no inverted second try of poorly read lines (see `_recognize`)."""
-        if self.mode == "parallel":
-            return self.read(img, hints)
-        return self.followups(img, self._run(img, self.first, invert=False), hints, invert=False)
+        return self.read(img, hints, invert=False)
 
     def read_if_better(self, img: Image.Image, than: OcrPass, hints: frozenset[str] = frozenset()) -> OcrResult | None:
         """`read(img)`, but its follow-ups only when the first pass reads more confident words than `than`
@@ -261,13 +303,26 @@ class TesseractEngine:
                 jobs.append((self.thai, rows_box(thai_rows, img.width, img.height), thai_rows))
         if self.vie and ("vie" in hints or vietnamese_cues(first)):
             jobs.append((self.vie, None, []))
-        futures: list[tuple[str, tuple[int, int, int, int] | None, tuple[int, int], Future]] = []
+        later: list[str] = []  # crowded: the CJK model read only when the other one does not settle the script
+        cjk_jobs = [job for job in jobs if job[0] in CJK_MODELS]
+        if CROWDED in hints and len(cjk_jobs) > 1:
+            cjk_jobs.sort(key=lambda job: job[0] != "jpn" if "jpn" in hints else job[0] == "jpn")
+            later = [job[0] for job in cjk_jobs[1:]]
+            jobs = [job for job in jobs if job[0] not in CJK_MODELS] + cjk_jobs
+        futures: list[tuple[str, tuple[int, int, int, int] | None, tuple[int, int], Future | None]] = []
         lines = first.lines() if jobs else []
+        crops: dict[str, Image.Image] = {}
         for langs, box, keep in jobs:
             # the rows to read, with the lines kor+eng read well between them painted over (rows.py)
             crop = img if box is None else rows_crop(img, box, keep, lines)
-            futures.append((langs, box, crop.size, self._submit(crop, langs, None, invert)))
+            crops[langs] = crop
+            futures.append((langs, box, crop.size, None if langs in later else self._submit(crop, langs, None, invert)))
         for langs, box, size, fut in futures:
+            if fut is None:
+                if any(q.langs in CJK_MODELS and settles_script(q) for q in result.passes[1:]):
+                    result.info.setdefault("cjk_skipped", []).append(langs)
+                    continue
+                fut = self._submit(crops[langs], langs, None, invert)
             p = fut.result()
             if box is not None:
                 p.region = "rows"
