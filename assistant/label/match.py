@@ -365,7 +365,10 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
             edits, alone = 1, score >= NAME_STRONG  # the exact rest of the name, one edge letter lost
         else:
             edits = read_edits(key, stream.text)
-            alone = 100.0 * (1 - edits / len(key)) >= NAME_STRONG
+            # the same at the pass's edge, up to two letters cut off by the crop ("rbal Viagen Plus" + the panel below);
+            # how many is bounded by the score (two of a 6-character name leave 80)
+            lost_edge = any(stream.text.startswith(key[k:]) or stream.text.endswith(key[:-k]) for k in (1, 2))
+            alone = 100.0 * (1 - edits / len(key)) >= NAME_STRONG or (lost_edge and score >= NAME_STRONG)
         # a read one letter off a short name is strong only when the listed maker is read too: alone it cannot tell
         # an OCR slip from a near-miss product named one character apart (スリムティー / スリムティ一)
         strong = (alone and long_name(key) and coverage >= LINE_COVERAGE) or \
