@@ -105,6 +105,17 @@ def test_short_name_one_character_off_needs_the_maker(index):
     assert d.verdict == "hazard"  # read exactly, the name stands on its own
 
 
+def test_a_short_name_one_character_off_at_its_edge_needs_the_maker_too(index):
+    # the last character read as another ("强力男宝胶宫"): the partial ratio compares a 5-character window at the
+    # pass's edge and scores 90.9, but it is one character of six off, like "强力男室胶囊" above
+    d, matches = verdict(index, words("强力男宝胶宫"))
+    assert d.verdict == "review" and matches[0].strength == "weak"
+    d, _ = verdict(index, words("强力男宝胶宫", "制造商: 北京康力保健品有限公司"))
+    assert d.verdict == "hazard"
+    d, _ = verdict(index, words("60粒 强力男宝胶"))  # the last character cut off at the pass's edge: the rest is exact
+    assert d.verdict == "hazard"
+
+
 @pytest.mark.parametrize("name", ["Golden Bee Honey", "Golden Bee Royal Jelly", "Slim Tea Detox"])
 def test_near_miss_names_are_not_hazard(index, name):
     d, _ = verdict(index, words(name, "Ingredients: honey, royal jelly", "Manufacturer: Nature Way Co."))
