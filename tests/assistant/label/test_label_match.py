@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.label.barcode import Barcode
-from assistant.label.match import NameIndex, match_all
+from assistant.label.match import NameIndex, match_all, read_edits
 from assistant.label.ocr import OcrPass, OcrWord
 from assistant.label.snapshot import ListSnapshot
 from assistant.label.verdict import decide
@@ -178,3 +178,15 @@ def test_a_word_piece_changed_with_the_listed_maker_read_is_still_that_product(i
     # the maker vouches for a read that alone would only be similar
     d, matches = verdict(index, words("Black Maca Energy", "Ingredients: caffeine", "Manufacturer: Black Mamba Labs"))
     assert d.verdict == "hazard" and matches[0].canonical == "Black Mamba Energy" and "제조사" in matches[0].evidence
+
+
+@pytest.mark.parametrize("text, edits", [
+    ("herbaloriginblackmacaenergy60capsules", 2),  # a changed word-piece: "mb" -> "c"
+    ("blackmacaenergy500mg", 2),
+    ("blackrnambaenergv60capsules", 0),  # look-alikes folded on both sides
+    ("b1ackmambaenergy", 0),
+    ("premiumhealthlackmambaenergy", 1),  # a lost letter
+    ("blackmamhaenergy", 1),  # one letter misread
+])
+def test_read_edits_counts_edits_over_the_nearest_window_with_look_alikes_folded(text, edits):
+    assert read_edits("blackmambaenergy", text) == edits
