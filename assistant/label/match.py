@@ -291,9 +291,13 @@ def read_edits(key: str, text: str) -> int:
     >>> read_edits("blackmambaenergy", "blackrnambaenergv60capsules")
     0
     """
-    fk, ft = lookalike_fold(key), lookalike_fold(text)
-    al = fuzz.partial_ratio_alignment(fk, ft)
-    return best_window(fk, ft, al.dest_start if al else 0)[0]
+    def edits(k: str, t: str) -> int:
+        al = fuzz.partial_ratio_alignment(k, t)
+        return best_window(k, t, al.dest_start if al else 0)[0]
+
+    # folded or as read, whichever is nearer: a misread letter can make a look-alike sequence of its own
+    # ("Clpsule": "cl" is no "d" in "Capsule"; "Bukn" for "Burn")
+    return min(edits(key, text), edits(lookalike_fold(key), lookalike_fold(text)))
 
 
 def strong_name_score(key: str) -> float:
@@ -317,18 +321,20 @@ def manufacturer_score(mfr: str, stream: Stream, pooled: str = "") -> float:
 
 
 def _name_words(key: str, stream: Stream, hint: int) -> list[OcrWord]:
-    """The words a name rests on: the window near `hint` with the fewest edits, then the fewest words. The partial
-    ratio's window can borrow a letter of the neighbouring word ("Health|lack Mamba Energy"), which would put
-    the line above into the name's line coverage."""
+    """The words a name rests on: of the windows near `hint` at most one edit worse than the nearest, the one with
+    the fewest words. The partial ratio's window can borrow a letter of the neighbouring word ("Health|lack Mamba
+    Energy", "Night Rest Formul|Advanced"), which would put the next line into the name's line coverage."""
     from rapidfuzz.distance import Levenshtein
 
     text, n = stream.text, len(key)
-    best: tuple[int, int, int, int] | None = None
-    for start in range(max(0, hint - 2), min(len(text), hint + 3)):
-        for end in range(start + max(1, n - 2), min(len(text), start + n + 2) + 1):
-            cand = (Levenshtein.distance(key, text[start:end]), len({stream.owner[i] for i in range(start, end)}), start, end)
-            best = cand if best is None or cand < best else best
-    return stream.words_at(best[2], best[3]) if best else stream.words_at(hint, hint + n)
+    windows = [(Levenshtein.distance(key, text[start:end]), len({stream.owner[i] for i in range(start, end)}), start, end)
+               for start in range(max(0, hint - 2), min(len(text), hint + 3))
+               for end in range(start + max(1, n - 2), min(len(text), start + n + 2) + 1)]
+    if not windows:
+        return stream.words_at(hint, hint + n)
+    nearest = min(w[0] for w in windows)
+    _, _, start, end = min((w for w in windows if w[0] <= nearest + 1), key=lambda w: (w[1], w[0], w[2]))
+    return stream.words_at(start, end)
 
 
 def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None = None, pooled: str = "") -> list[Match]:
