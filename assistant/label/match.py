@@ -16,12 +16,15 @@ so "MK" in "MKL-ready" or a 2-syllable name inside a longer word does not count.
 A product name read a couple of OCR slips off is that product when one of its own listed ingredients is read
 too (`corroborate`).
 
-A name read alone (no maker, no ingredient) is strong only when the read differs from it by few *edits* (Levenshtein,
-over the best window of the pass, `read_edits`), after folding Latin OCR look-alikes on both sides ("rn"/"m", "v"/"y",
-"1"/"l"/"i", "0"/"o", …). The Indel partial ratio used to find candidates is lenient with an inserted or dropped
-letter, and at the edge of a pass it compares a shorter window: "Black Maca Energy" (a different product, "mb" → "c")
-scored 90.3 against "Black Mamba Energy", as much as a real OCR slip. By edits it is 2 off a 16-letter name (87.5,
-review), while "Blackrnamba Energv" is 0 off once look-alikes are folded (hazard).
+A name read alone (no maker, no ingredient) is strong only when the read is at most 10% of the name's letters off
+in *edits* (Levenshtein over the nearest window of the pass, `read_edits`; Latin OCR look-alikes such as "rn"/"m",
+"v"/"y", "1"/"l"/"i", "0"/"o" cost nothing), or is the exact rest of the name with one or two letters cut off at the
+pass's edge. The Indel partial ratio that finds the candidates is lenient with a dropped letter, and at the edge of
+a pass it compares a shorter window: "Black Maca Energy" (a different product, "mb" → "c") scored 90.3 against
+"Black Mamba Energy", as much as a real OCR slip. By edits it is 2 off 16 letters (87.5: review), while
+"Blackrnamba Energv" is 0 off (hazard). Deliberate simplifications: a name of 20+ letters still allows two edits,
+and folding "i" with "l" makes "Gid" one edit from "Gold"; so a near miss one word-piece apart can still be strong
+(bench/name_edits.py counts how often).
 
 Deliberate simplification: names are matched on the whole label text, not only the parsed sections;
 parse.py supplies the manufacturer and the ingredient list for evidence.
@@ -284,7 +287,7 @@ def lookalike_fold(text: str) -> str:
 
 
 def read_edits(key: str, text: str) -> int:
-    """Levenshtein edits between a name and the window of `text` nearest to it, both look-alike folded.
+    """Levenshtein edits between a name and the window of `text` nearest to it, look-alikes folded or not.
 
     >>> read_edits("blackmambaenergy", "herbaloriginblackmacaenergy60capsules")
     2
@@ -365,7 +368,7 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
         mfr = compact(str(row.get("manufacturer") or ""))
         mfr_score = manufacturer_score(mfr, stream, pooled)
         coverage = _line_coverage(stream, words, len(key))
-        # alone, the name must be read within a few edits (look-alikes folded): a whole word-piece changed
+        # alone, the name must be read within 10% edits (look-alikes folded): a whole word-piece changed
         # ("Mamba" -> "Maca") is a different product as often as an OCR slip, and goes to review
         if len(key) > len(stream.text):
             edits, alone = 1, score >= NAME_STRONG  # the exact rest of the name, one edge letter lost
