@@ -19,7 +19,7 @@ too (`corroborate`).
 A name read alone (no maker, no ingredient) is strong only when the read is at most 10% of the name's letters off
 in *edits* (Levenshtein over the nearest window of the pass, `read_edits`; Latin OCR look-alikes such as "rn"/"m",
 "v"/"y", "1"/"l"/"i", "0"/"o" cost nothing), or is the exact rest of the name with one or two letters cut off at the
-pass's edge. The Indel partial ratio that finds the candidates is lenient with a dropped letter, and at the edge of
+edge of a line. The Indel partial ratio that finds the candidates is lenient with a dropped letter, and at the edge of
 a pass it compares a shorter window: "Black Maca Energy" (a different product, "mb" → "c") scored 90.3 against
 "Black Mamba Energy", as much as a real OCR slip. By edits it is 2 off 16 letters (87.5: review), while
 "Blackrnamba Energv" is 0 off (hazard). Deliberate simplifications: a name of 20+ letters still allows two edits,
@@ -323,6 +323,12 @@ def manufacturer_score(mfr: str, stream: Stream, pooled: str = "") -> float:
     return score
 
 
+def _line_texts(stream: Stream, words: list[OcrWord]) -> list[str]:
+    """The compact text of each OCR line the words are on."""
+    lines = {w.line for w in words}
+    return ["".join(compact_keep_salts(w.text) for w in stream.words if w.line == n) for n in sorted(lines)]
+
+
 def _name_words(key: str, stream: Stream, hint: int) -> list[OcrWord]:
     """The words a name rests on: of the windows near `hint` at most one edit worse than the nearest, the one with
     the fewest words. The partial ratio's window can borrow a letter of the neighbouring word ("Health|lack Mamba
@@ -374,10 +380,12 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
             edits, alone = 1, score >= NAME_STRONG  # the exact rest of the name, one edge letter lost
         else:
             edits = read_edits(key, stream.text)
-            # the same at the pass's edge, up to two letters cut off by the crop ("rbal Viagen Plus" + the panel below);
-            # how many is bounded by the score (two of a 6-character name leave 80)
-            lost_edge = any(stream.text.startswith(key[k:]) or stream.text.endswith(key[:-k]) for k in (1, 2))
-            alone = 100.0 * (1 - edits / len(key)) >= NAME_STRONG or (lost_edge and score >= NAME_STRONG)
+            # the same at the edge of a line: letters cut off ("rbal Viagen Plus" + the panel below; "速瘦身胶囊"),
+            # as many as leave a whole-string similarity of NAME_STRONG (one of a 6-character name: 90.9; two: 80)
+            cut = [k for k in (1, 2) if fuzz.ratio(key, key[k:]) >= NAME_STRONG]
+            lost_edge = any(line.startswith(key[k:]) or line.endswith(key[:-k]) for line in _line_texts(stream, words)
+                            for k in cut)
+            alone = 100.0 * (1 - edits / len(key)) >= NAME_STRONG or lost_edge
         # a read one letter off a short name is strong only when the listed maker is read too: alone it cannot tell
         # an OCR slip from a near-miss product named one character apart (スリムティー / スリムティ一)
         strong = (alone and long_name(key) and coverage >= LINE_COVERAGE) or \

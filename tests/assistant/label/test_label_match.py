@@ -114,6 +114,8 @@ def test_a_short_name_one_character_off_at_its_edge_needs_the_maker_too(index):
     assert d.verdict == "hazard"
     d, _ = verdict(index, words("60粒 强力男宝胶"))  # the last character cut off at the pass's edge: the rest is exact
     assert d.verdict == "hazard"
+    d, _ = verdict(index, words("60粒", "力男宝胶囊", "配料: 明胶"))  # the first cut off at the line's edge
+    assert d.verdict == "hazard"
 
 
 @pytest.mark.parametrize("name", ["Golden Bee Honey", "Golden Bee Royal Jelly", "Slim Tea Detox"])
