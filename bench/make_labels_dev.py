@@ -3,6 +3,7 @@
     .venv/bin/python bench/make_labels_dev.py [--out /tmp/labels_dev] [--seed 21]
     .venv/bin/python bench/labels.py --set /tmp/labels_dev -v
     .venv/bin/python bench/make_labels_dev.py --case small_print --out /tmp/dev_small  # every item in small print
+    .venv/bin/python bench/make_labels_dev.py --case near_miss --out /tmp/dev_near    # only clean and near-miss names
 
 The held-out split (bench/labels_heldout) is measured once and never tuned on; the tuning split
 (bench/labels) is easy in the ways the held-out split is hard. This split sits between them: only the
@@ -351,19 +352,30 @@ def focus(spec: dict, case: str) -> dict:
     return spec
 
 
+def near_miss_items(rng: random.Random) -> list[dict]:
+    """Only the clean and near-miss products, three times each: as rolled, as a front + back group, and in small
+    print (132 items). A near-miss name read exactly must not be a hazard, whatever else the photo holds."""
+    items: list[dict] = []
+    for case in (None, "group", "small_print"):
+        drawn = [s for s in specs(rng) if s["category"] in ("near_miss", "clean")]
+        items += [focus(s, case) for s in drawn] if case else drawn
+    return items
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default="/tmp/labels_dev")
     ap.add_argument("--seed", type=int, default=21)
-    ap.add_argument("--case", choices=["small_print", "group"], help="draw every item with this case")
+    ap.add_argument("--case", choices=["small_print", "group", "near_miss"],
+                    help="draw every item with this case (near_miss: only clean and near-miss items, each three ways)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     (out / "images").mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
     brng = random.Random(args.seed * 7919 + 1)  # barcode cases: their draws leave the other items' as they were
     manifest = []
-    items = specs(rng)
-    if args.case:
+    items = near_miss_items(rng) if args.case == "near_miss" else specs(rng)
+    if args.case in ("small_print", "group"):
         items = [focus(s, args.case) for s in items]
     for i, spec in enumerate(items):
         if spec.get("barcode") and "curved" not in spec["cases"]:

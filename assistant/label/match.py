@@ -16,6 +16,16 @@ so "MK" in "MKL-ready" or a 2-syllable name inside a longer word does not count.
 A product name read a couple of OCR slips off is that product when one of its own listed ingredients is read
 too (`corroborate`).
 
+A name read alone (no maker, no ingredient) is strong only when the read is at most 10% of the name's letters off
+in *edits* (Levenshtein over the nearest window of the pass, `read_edits`; Latin OCR look-alikes such as "rn"/"m",
+"v"/"y", "1"/"l"/"i", "0"/"o" cost nothing), or is the exact rest of the name with one or two letters cut off at the
+edge of a line. The Indel partial ratio that finds the candidates is lenient with a dropped letter, and at the edge of
+a pass it compares a shorter window: "Black Maca Energy" (a different product, "mb" → "c") scored 90.3 against
+"Black Mamba Energy", as much as a real OCR slip. By edits it is 2 off 16 letters (87.5: review), while
+"Blackrnamba Energv" is 0 off (hazard). Deliberate simplifications: a name of 20+ letters still allows two edits,
+and folding "i" with "l" makes "Gid" one edit from "Gold"; so a near miss one word-piece apart can still be strong
+(bench/name_edits.py counts how often).
+
 Deliberate simplification: names are matched on the whole label text, not only the parsed sections;
 parse.py supplies the manufacturer and the ingredient list for evidence.
 """
@@ -258,6 +268,41 @@ def _line_coverage(stream: Stream, words: list[OcrWord], key_len: int) -> float:
     return key_len / max(1, len(line_text))
 
 
+# Latin glyphs OCR reads for one another (Tesseract on phone photos): folded on both sides before counting edits, so
+# such a slip costs nothing while a different letter, or a changed word-piece, still counts. Sequences first ("rn"
+# before "i"). Folding only merges names that OCR cannot tell apart anyway.
+_LOOKALIKE_SEQS = (("rn", "m"), ("vv", "w"), ("cl", "d"))
+_LOOKALIKE = str.maketrans({"0": "o", "1": "l", "i": "l", "5": "s", "y": "v"})
+
+
+def lookalike_fold(text: str) -> str:
+    """Compact text with Latin OCR look-alikes folded to one letter.
+
+    >>> lookalike_fold("blackrnambaenergv") == lookalike_fold("blackmambaenergy")
+    True
+    """
+    for seq, one in _LOOKALIKE_SEQS:
+        text = text.replace(seq, one)
+    return text.translate(_LOOKALIKE)
+
+
+def read_edits(key: str, text: str) -> int:
+    """Levenshtein edits between a name and the window of `text` nearest to it, look-alikes folded or not.
+
+    >>> read_edits("blackmambaenergy", "herbaloriginblackmacaenergy60capsules")
+    2
+    >>> read_edits("blackmambaenergy", "blackrnambaenergv60capsules")
+    0
+    """
+    def edits(k: str, t: str) -> int:
+        al = fuzz.partial_ratio_alignment(k, t)
+        return best_window(k, t, al.dest_start if al else 0)[0]
+
+    # folded or as read, whichever is nearer: a misread letter can make a look-alike sequence of its own
+    # ("Clpsule": "cl" is no "d" in "Capsule"; "Bukn" for "Burn")
+    return min(edits(key, text), edits(lookalike_fold(key), lookalike_fold(text)))
+
+
 def strong_name_score(key: str) -> float:
     """NAME_STRONG, relaxed to one edit for short names (CJK names are 4-8 characters)."""
     return min(NAME_STRONG, 100.0 * (len(key) - 1) / len(key) - 0.5) if len(key) >= 5 else 100.0
@@ -276,6 +321,29 @@ def manufacturer_score(mfr: str, stream: Stream, pooled: str = "") -> float:
     if pooled and len(mfr) >= POOLED_MFR_MIN_LEN and len(mfr) <= len(pooled):
         score = max(score, fuzz.partial_ratio(mfr, pooled))
     return score
+
+
+def _line_texts(stream: Stream, words: list[OcrWord]) -> list[str]:
+    """The compact text of each OCR line the words are on."""
+    lines = {w.line for w in words}
+    return ["".join(compact_keep_salts(w.text) for w in stream.words if w.line == n) for n in sorted(lines)]
+
+
+def _name_words(key: str, stream: Stream, hint: int) -> list[OcrWord]:
+    """The words a name rests on: of the windows near `hint` at most one edit worse than the nearest, the one with
+    the fewest words. The partial ratio's window can borrow a letter of the neighbouring word ("Health|lack Mamba
+    Energy", "Night Rest Formul|Advanced"), which would put the next line into the name's line coverage."""
+    from rapidfuzz.distance import Levenshtein
+
+    text, n = stream.text, len(key)
+    windows = [(Levenshtein.distance(key, text[start:end]), len({stream.owner[i] for i in range(start, end)}), start, end)
+               for start in range(max(0, hint - 2), min(len(text), hint + 3))
+               for end in range(start + max(1, n - 2), min(len(text), start + n + 2) + 1)]
+    if not windows:
+        return stream.words_at(hint, hint + n)
+    nearest = min(w[0] for w in windows)
+    _, _, start, end = min((w for w in windows if w[0] <= nearest + 1), key=lambda w: (w[1], w[0], w[2]))
+    return stream.words_at(start, end)
 
 
 def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None = None, pooled: str = "") -> list[Match]:
@@ -302,19 +370,31 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
             al = fuzz.partial_ratio_alignment(key, stream.text)
             if al is None:
                 continue
-            words = stream.words_at(al.dest_start, al.dest_end)
+            words = _name_words(key, stream, al.dest_start)
         mfr = compact(str(row.get("manufacturer") or ""))
         mfr_score = manufacturer_score(mfr, stream, pooled)
         coverage = _line_coverage(stream, words, len(key))
+        # alone, the name must be read within 10% edits (look-alikes folded): a whole word-piece changed
+        # ("Mamba" -> "Maca") is a different product as often as an OCR slip, and goes to review
+        if len(key) > len(stream.text):
+            edits, alone = 1, score >= NAME_STRONG  # the exact rest of the name, one edge letter lost
+        else:
+            edits = read_edits(key, stream.text)
+            # the same at the edge of a line: letters cut off ("rbal Viagen Plus" + the panel below; "速瘦身胶囊"),
+            # as many as leave a whole-string similarity of NAME_STRONG (one of a 6-character name: 90.9; two: 80)
+            cut = [k for k in (1, 2) if fuzz.ratio(key, key[k:]) >= NAME_STRONG]
+            lost_edge = any(line.startswith(key[k:]) or line.endswith(key[:-k]) for line in _line_texts(stream, words)
+                            for k in cut)
+            alone = 100.0 * (1 - edits / len(key)) >= NAME_STRONG or lost_edge
         # a read one letter off a short name is strong only when the listed maker is read too: alone it cannot tell
         # an OCR slip from a near-miss product named one character apart (スリムティー / スリムティ一)
-        strong = (score >= NAME_STRONG and long_name(key) and coverage >= LINE_COVERAGE) or \
+        strong = (alone and long_name(key) and coverage >= LINE_COVERAGE) or \
             (score >= strong_name_score(key) and mfr_score >= 85)
         # the listed maker read on the label (this photo or another of the group) vouches for a name read with a
         # couple of OCR slips (a Thai name with one letter and one vowel sign misread scores 83)
         strong = strong or (score >= NAME_WITH_MAKER and mfr_score >= MAKER_VOUCHES and long_name(key))
         read = " ".join(w.text for w in words)
-        ev = f"제품명 '{display}' ≈ 판독 '{read}' (유사도 {score:.0f}"
+        ev = f"제품명 '{display}' ≈ 판독 '{read}' (유사도 {score:.0f}, 글자 차이 {edits}"
         ev += f", 제조사 '{row.get('manufacturer')}' 일치)" if mfr_score >= 85 else ")"
         out.append(Match("product", display, str(row.get("product") or ""), float(score), ev, str(row.get("source") or ""),
                          str(row.get("locator") or ""), _product_entry(row), "name", "strong" if strong else "weak",

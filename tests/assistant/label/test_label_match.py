@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.label.barcode import Barcode
-from assistant.label.match import NameIndex, match_all
+from assistant.label.match import NameIndex, match_all, read_edits
 from assistant.label.ocr import OcrPass, OcrWord
 from assistant.label.snapshot import ListSnapshot
 from assistant.label.verdict import decide
@@ -15,6 +15,8 @@ PRODUCTS = [
      "ingredients": "시부트라민 | 페놀프탈레인", "barcode": "6901234000016", "registered": "20230105", "source": "I2715.json"},
     {"seq": "2023000002", "product": "强力男宝胶囊", "manufacturer": "北京康力保健品有限公司", "country": "중국",
      "ingredients": "실데나필", "barcode": "", "registered": "20230301", "source": "I2715.json"},
+    {"seq": "2023000003", "product": "Black Mamba Energy", "manufacturer": "Black Mamba Labs", "country": "미국",
+     "ingredients": "1,3-디메틸아밀아민", "barcode": "", "registered": "20230201", "source": "I2715.json"},
 ]
 INGREDIENTS = [
     {"name_ko": "시부트라민", "name_en": "Sibutramine", "other_names": "西布曲明 | シブトラミン", "status": "Y",
@@ -103,6 +105,19 @@ def test_short_name_one_character_off_needs_the_maker(index):
     assert d.verdict == "hazard"  # read exactly, the name stands on its own
 
 
+def test_a_short_name_one_character_off_at_its_edge_needs_the_maker_too(index):
+    # the last character read as another ("强力男宝胶宫"): the partial ratio compares a 5-character window at the
+    # pass's edge and scores 90.9, but it is one character of six off, like "强力男室胶囊" above
+    d, matches = verdict(index, words("强力男宝胶宫"))
+    assert d.verdict == "review" and matches[0].strength == "weak"
+    d, _ = verdict(index, words("强力男宝胶宫", "制造商: 北京康力保健品有限公司"))
+    assert d.verdict == "hazard"
+    d, _ = verdict(index, words("60粒 强力男宝胶"))  # the last character cut off at the pass's edge: the rest is exact
+    assert d.verdict == "hazard"
+    d, _ = verdict(index, words("60粒", "力男宝胶囊", "配料: 明胶"))  # the first cut off at the line's edge
+    assert d.verdict == "hazard"
+
+
 @pytest.mark.parametrize("name", ["Golden Bee Honey", "Golden Bee Royal Jelly", "Slim Tea Detox"])
 def test_near_miss_names_are_not_hazard(index, name):
     d, _ = verdict(index, words(name, "Ingredients: honey, royal jelly", "Manufacturer: Nature Way Co."))
@@ -136,3 +151,44 @@ def test_exact_long_name_read_with_low_word_confidence_still_blocks(index):
     # Tesseract scores "2,4-Dinitrophenol," low (digits + letters), though it is read exactly
     d, matches = verdict(index, words("Ingredients: gelatin, 2,4-Dinitrophenol, inulin", conf=35))
     assert d.verdict == "hazard" and matches[0].canonical == "2,4-디니트로페놀"
+
+
+@pytest.mark.parametrize("lines", [
+    ("Black Maca Energy 500 mg", "Ingredients: maca root, caffeine"),  # the name at the start of the pass
+    ("Herbal Origin", "Black Maca Energy", "Advanced formula", "Ingredients: maca root, rice flour"),
+    ("Natural herbs Black Maca Energy",),  # the name at the end of the pass
+])
+def test_a_near_miss_a_word_piece_apart_read_exactly_is_not_a_hazard(index, lines):
+    # "Black Maca Energy" is a different product from the listed "Black Mamba Energy" ("mb" -> "c"): read exactly
+    # beside other words, the Indel partial ratio scores it 90.3 (as much as an OCR slip); by edits it is 2 letters
+    # off a 16-letter name, so it goes to review, never to hazard
+    d, matches = verdict(index, words(*lines))
+    assert d.verdict == "review" and matches[0].canonical == "Black Mamba Energy" and matches[0].strength == "weak"
+    assert "글자 차이 2" in matches[0].evidence
+
+
+@pytest.mark.parametrize("read", ["Blackrnamba Energy", "Black Mamba Energv", "BIack Mamba Energy", "B1ack Mamba Energy",
+                                  "lack Mamba Energy", "Black Mamba Energ", "Black Mamba Enerqy", "Black Mamha Energy"])
+def test_typical_ocr_slips_in_a_listed_name_still_match(index, read):
+    # look-alikes ("rn"/"m", "v"/"y", "I"/"1"/"l") cost nothing; a lost edge letter or one other letter misread costs
+    # one edit of 16: strong on the name alone
+    d, matches = verdict(index, words("Premium Health", read, "Ingredients: caffeine, taurine", "60 capsules"))
+    assert d.verdict == "hazard" and matches[0].canonical == "Black Mamba Energy" and matches[0].strength == "strong"
+
+
+def test_a_word_piece_changed_with_the_listed_maker_read_is_still_that_product(index):
+    # the maker vouches for a read that alone would only be similar
+    d, matches = verdict(index, words("Black Maca Energy", "Ingredients: caffeine", "Manufacturer: Black Mamba Labs"))
+    assert d.verdict == "hazard" and matches[0].canonical == "Black Mamba Energy" and "제조사" in matches[0].evidence
+
+
+@pytest.mark.parametrize("text, edits", [
+    ("herbaloriginblackmacaenergy60capsules", 2),  # a changed word-piece: "mb" -> "c"
+    ("blackmacaenergy500mg", 2),
+    ("blackrnambaenergv60capsules", 0),  # look-alikes folded on both sides
+    ("b1ackmambaenergy", 0),
+    ("premiumhealthlackmambaenergy", 1),  # a lost letter
+    ("blackmamhaenergy", 1),  # one letter misread
+])
+def test_read_edits_counts_edits_over_the_nearest_window_with_look_alikes_folded(text, edits):
+    assert read_edits("blackmambaenergy", text) == edits
