@@ -337,7 +337,7 @@ class LabelChecker:
                 # only the polarities the line detector found text in (its lines of the name reader when the
                 # photo was not turned since): a dark-on-light label's light-text image holds only the gaps
                 # between its letters, which Tesseract reads as junk, slowly, and then its follow-ups read that junk
-                lines = found_lines[n] if n < len(found_lines) and prepared is prepped[n][0] else None
+                lines = self._lines_found(found_lines, prepped, n, prepared)
                 shown = polarities(find_lines(prepared) if lines is None else lines)
                 kinds = retry_images(prepared, done, shown)
                 info["retry_blanked_lines"] = len(done)
@@ -392,7 +392,7 @@ class LabelChecker:
             return []
         out: list[OcrPass] = []
         for n, ((prepared, first_result), info) in enumerate(zip(prepared_images, infos, strict=False)):
-            lines = found_lines[n] if n < len(found_lines) and prepared is prepped[n][0] else None
+            lines = self._lines_found(found_lines, prepped, n, prepared)
             found, what = read_small_print(self.ocr, prepared, well_read_lines(first_result), hints, lines)
             if what:
                 info["small_print"] = what
@@ -438,6 +438,13 @@ class LabelChecker:
         lines = [join_words(ln) for p in passes for ln in p.lines()]
         seen = {b.text for b in known}
         return [b for b in barcodes_in_text(lines) if b.text not in seen]
+
+    @staticmethod
+    def _lines_found(found_lines: list[list[LineBox]], prepped: list[tuple[Image.Image, dict]], n: int,
+                     prepared: Image.Image) -> list[LineBox] | None:
+        """The name reader's text lines of photo n, when `prepared` is still the image they were found in (None
+        when the photo was turned since, or the name reader did not look at it)."""
+        return found_lines[n] if n < len(found_lines) and prepared is prepped[n][0] else None
 
     @staticmethod
     def _dark_only(found_lines: list[list[LineBox]], n: int) -> bool:

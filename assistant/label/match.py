@@ -286,21 +286,24 @@ def lookalike_fold(text: str) -> str:
     return text.translate(_LOOKALIKE)
 
 
-def read_edits(key: str, text: str) -> int:
-    """Levenshtein edits between a name and the window of `text` nearest to it, look-alikes folded or not.
+def read_edits(key: str, text: str, hint: int | None = None) -> int:
+    """Levenshtein edits between a name and the window of `text` nearest to it, look-alikes folded or not
+    (hint: where the partial ratio aligned the name as read, when the caller has it already).
 
     >>> read_edits("blackmambaenergy", "herbaloriginblackmacaenergy60capsules")
     2
     >>> read_edits("blackmambaenergy", "blackrnambaenergv60capsules")
     0
     """
-    def edits(k: str, t: str) -> int:
-        al = fuzz.partial_ratio_alignment(k, t)
-        return best_window(k, t, al.dest_start if al else 0)[0]
+    def edits(k: str, t: str, start: int | None = None) -> int:
+        if start is None:
+            al = fuzz.partial_ratio_alignment(k, t)
+            start = al.dest_start if al else 0
+        return best_window(k, t, start)[0]
 
     # folded or as read, whichever is nearer: a misread letter can make a look-alike sequence of its own
     # ("Clpsule": "cl" is no "d" in "Capsule"; "Bukn" for "Burn")
-    return min(edits(key, text), edits(lookalike_fold(key), lookalike_fold(text)))
+    return min(edits(key, text, hint), edits(lookalike_fold(key), lookalike_fold(text)))
 
 
 def strong_name_score(key: str) -> float:
@@ -370,7 +373,8 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
             al = fuzz.partial_ratio_alignment(key, stream.text)
             if al is None:
                 continue
-            words = _name_words(key, stream, al.dest_start)
+            hint = al.dest_start
+            words = _name_words(key, stream, hint)
         mfr = compact(str(row.get("manufacturer") or ""))
         mfr_score = manufacturer_score(mfr, stream, pooled)
         coverage = _line_coverage(stream, words, len(key))
@@ -379,7 +383,7 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
         if len(key) > len(stream.text):
             edits, alone = 1, score >= NAME_STRONG  # the exact rest of the name, one edge letter lost
         else:
-            edits = read_edits(key, stream.text)
+            edits = read_edits(key, stream.text, hint)
             # the same at the edge of a line: letters cut off ("rbal Viagen Plus" + the panel below; "速瘦身胶囊"),
             # as many as leave a whole-string similarity of NAME_STRONG (one of a 6-character name: 90.9; two: 80)
             cut = [k for k in (1, 2) if fuzz.ratio(key, key[k:]) >= NAME_STRONG]
