@@ -39,6 +39,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from assistant.label.barcode import Barcode, barcode_keys
+from assistant.label.charset import installed_charset
 from assistant.label.normalize import base_normalize, compact, compact_keep_salts, script_of, split_names
 from assistant.label.ocr import OcrPass, OcrWord
 from assistant.label.snapshot import ListSnapshot
@@ -66,6 +67,7 @@ class Term:
     locator: str
     entry: dict[str, Any]
     origin: str  # "ingredient-list" | "hazard-list"
+    wild: tuple[int, ...] = ()  # positions of characters no installed OCR model can output (charset.py)
 
     @property
     def allowed_edits(self) -> int:
@@ -173,11 +175,15 @@ def _names_from(name: str) -> list[str]:
 class NameIndex:
     """Everything the matcher needs from one list snapshot, precomputed."""
 
-    def __init__(self, snapshot: ListSnapshot):
+    def __init__(self, snapshot: ListSnapshot, readable: frozenset[str] | None = None):
+        """readable: the characters OCR can output (default: every installed model's, charset.py); a list name's
+        other characters match any one character of their script (`Term.wild`)."""
         self.snapshot = snapshot
+        self.readable = installed_charset() if readable is None else readable
         self.by_barcode: dict[str, list[dict]] = {}
         self.names: list[tuple[str, dict, str]] = []  # (compact key, product row, display name)
         self.terms: list[Term] = []
+        self.name_wild: dict[str, tuple[int, ...]] = {}  # product name key → its unreadable positions
         self._build_products(snapshot.products)
         self._build_terms(snapshot)
         self.name_keys = [k for k, _, _ in self.names]
@@ -195,6 +201,8 @@ class NameIndex:
                 key = compact(v)
                 if len(key) >= _MIN_LEN.get(script_of(key), 3) + 1:
                     self.names.append((key, row, v))
+                    if wild := self._unreadable(key):
+                        self.name_wild[key] = wild
 
     def _build_terms(self, snap: ListSnapshot) -> None:
         blocked_canon: dict[str, dict] = {}
@@ -238,7 +246,17 @@ class NameIndex:
         src_row = row.get("_row", row)
         entry = {k: v for k, v in row.items() if k != "_row"}
         self.terms.append(Term(key, script, name, canonical, str(src_row.get("source") or ""),
-                               str(src_row.get("locator") or ""), entry, origin))
+                               str(src_row.get("locator") or ""), entry, origin,
+                               self._unreadable(key) if script in _WILD_SCRIPT else ()))
+
+    def _unreadable(self, key: str) -> tuple[int, ...]:
+        """Positions of the Han / kana / Hangul characters (one glyph each) in a name that OCR cannot output ("캡슐":
+        Debian's kor has no 슐 and reads 캡술), when at most a third of the name (at least one) is such: a name
+        mostly unreadable stays exact-only."""
+        if not self.readable:
+            return ()
+        wild = tuple(i for i, c in enumerate(key) if c not in self.readable and _script_class(c))
+        return wild if len(wild) <= max(1, len(key) // 3) and len(wild) < len(key) else ()
 
 
 def _product_entry(row: dict) -> dict:
@@ -356,6 +374,10 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
     out = []
     for key, score, i in process.extract(stream.text, index.name_keys, scorer=fuzz.partial_ratio,
                                          score_cutoff=75, limit=20):
+        if key in index.name_wild and len(key) <= len(stream.text):
+            # from here on the name as it can be read: its unreadable characters as OCR wrote them here
+            key = fill_unreadable(key, index.name_wild[key], stream.text)
+            score = fuzz.partial_ratio(key, stream.text)
         if len(key) > len(stream.text):
             # a name-line read that lost its first or last letter at the crop's edge ("สลิมมีพลั"): whole-string
             # similarity, not the partial one (which scores any piece of the name 100); only an exact rest of
@@ -406,6 +428,42 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
     return out
 
 
+def fill_unreadable(key: str, wild: tuple[int, ...], text: str) -> str:
+    """`key` with each unreadable character (at `wild`) replaced by the character of the same script that the
+    nearest window of `text` has in its place, where the alignment substitutes one there.
+
+    >>> fill_unreadable("슬림핏캡슐", (4,), "건강슬림핏캡술60정")
+    '슬림핏캡술'
+    >>> fill_unreadable("슬림핏캡슐", (4,), "슬림핏캡60정")  # nothing read in its place: unchanged
+    '슬림핏캡슐'
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    al = fuzz.partial_ratio_alignment(key, text)
+    hint = al.dest_start if al else 0
+    nearest, start, end = best_window(key, text, hint)
+    # a window as long as the name when it is as near (a substitution there, not a letter dropped and one added)
+    n = len(key)
+    same = [(Levenshtein.distance(key, text[s:s + n]), s) for s in range(max(0, hint - 2), min(len(text) - n, hint + 2) + 1)]
+    if same and min(same)[0] <= nearest:
+        start = min(same)[1]
+        end = start + n
+    chars = list(key)
+    for op in Levenshtein.editops(key, text[start:end]):
+        if op.tag == "replace" and op.src_pos in wild and _script_class(text[start + op.dest_pos]) == \
+                _script_class(key[op.src_pos]):
+            chars[op.src_pos] = text[start + op.dest_pos]
+    return "".join(chars)
+
+
+def _script_class(c: str) -> str | None:
+    """"han" / "kana" / "hangul" for one character of those scripts (the ones `_WILD_SCRIPT` covers), else None."""
+    for script, cls in _WILD_SCRIPT.items():
+        if re.fullmatch(f"[{cls}]", c):
+            return script
+    return None
+
+
 def _boundary_pattern(term: Term) -> re.Pattern:
     norm_chars = [re.escape(c) for c in term.key]
     body = r"[\s\-.,·]?".join(norm_chars)
@@ -452,6 +510,10 @@ def match_ingredients(index: NameIndex, stream: Stream) -> list[Match]:
         if pos >= 0:
             out.append(_ingredient_match(term, 100.0, stream.words_at(pos, pos + len(term.key))))
             found.add(ti)
+        elif term.wild and (m := _wild_pattern(term).search(stream.spaced)):
+            out.append(_ingredient_match(term, 100.0 * (1 - len(term.wild) / len(term.key)),
+                                         stream.words_at(m.start(1), m.end(1), spaced=True), wild=len(term.wild)))
+            found.add(ti)
     if index.fuzzy_keys:
         term_ids = {id(t): n for n, t in enumerate(index.terms)}
         for key, _score, i in process.extract(stream.text, index.fuzzy_keys, scorer=fuzz.partial_ratio,
@@ -469,7 +531,21 @@ def match_ingredients(index: NameIndex, stream: Stream) -> list[Match]:
     return out
 
 
-def _ingredient_match(term: Term, score: float, words: list[OcrWord]) -> Match:
+_ITEM_SEP = r":：,，、;；/()（）\[\]"
+_WILD_SCRIPT = {"han": r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff", "kana": r"\u3040-\u30ff", "hangul": "가-힣"}
+
+
+def _wild_pattern(term: Term) -> re.Pattern:
+    """A name with unreadable characters as one item of a list: its readable characters as listed, each
+    unreadable one any character of its script, between a list's separators (a colon, comma, 、, semicolon, slash
+    or bracket, or a line's start or end) — not spaces, which OCR puts between Han characters of one word:
+    "配料 : 酚 本 , 明胶" reads 酚酞, "茶 多 酚 含 量" does not."""
+    cls = _WILD_SCRIPT[term.script]
+    body = " ?".join(f"[{cls}]" if i in term.wild else re.escape(c) for i, c in enumerate(term.key))
+    return re.compile(rf"(?:^|(?<=[{_ITEM_SEP}]))[ \t]*({body})[ \t]*(?=[{_ITEM_SEP}.。]|$)", re.M)
+
+
+def _ingredient_match(term: Term, score: float, words: list[OcrWord], wild: int = 0) -> Match:
     conf = _conf(words)
     read = " ".join(w.text for w in words)
     # An exact read of a long name is unlikely to be an OCR accident, so it needs less confidence
@@ -482,11 +558,13 @@ def _ingredient_match(term: Term, score: float, words: list[OcrWord]) -> Match:
     exact_long = score >= 100 and len(term.key) >= (6 if latin else 3)
     very_long = 10 if latin else 3 if term.script in ("han", "kana") else 5
     exact_very_long = score >= 100 and len(term.key) >= very_long
-    need = 0.0 if exact_very_long else INGREDIENT_CONF_EXACT if exact_long else INGREDIENT_CONF
+    need = 0.0 if exact_very_long else INGREDIENT_CONF_EXACT if exact_long or wild else INGREDIENT_CONF
     strong = conf is None or conf >= need  # None: text given directly, not read by OCR
     what = "반입차단 성분" if term.origin == "ingredient-list" else "위해식품 검출 성분"
     ev = f"{what} '{term.display}' ≈ 판독 '{read}' (유사도 {score:.0f}, 인식 신뢰도 {conf:.0f})" if conf is not None else \
         f"{what} '{term.display}' ≈ 판독 '{read}' (유사도 {score:.0f})"
+    if wild:  # the rest read exactly, as one item; the glyph OCR cannot write read as another of its script
+        ev += f"; OCR 모델에 없는 글자 {wild}자는 같은 문자 체계의 다른 글자로 판독되어 제외하고 대조"
     return Match("ingredient", term.display, term.canonical, score, ev, term.source, term.locator, term.entry,
                  "ingredient", "strong" if strong else "weak", conf, read)
 

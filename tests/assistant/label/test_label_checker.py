@@ -17,6 +17,7 @@ from assistant.label.ocr import FakeOCR
 from assistant.label.snapshot import ListSnapshot
 
 FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
+BOLD_FONT = "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"
 PRODUCTS = [{"seq": "2023000001", "product": "Golden Bee Slim Tea", "manufacturer": "Golden Bee Co., Ltd.",
              "ingredients": "시부트라민", "barcode": "8801234567893", "registered": "20230105", "source": "I2715.json"}]
 INGREDIENTS = [{"name_ko": "시부트라민", "name_en": "Sibutramine", "status": "Y", "designated": "20240210", "source": "blocked.json"}]
@@ -207,3 +208,30 @@ def test_a_thai_maker_on_the_back_gets_the_front_name_read_with_the_thai_model()
                        LegalBasis(None)).check([png(front), png(back)])
     assert res.verdict == "hazard" and res.matches[0].canonical == "สลิมมี่ พลัส" and res.matches[0].strength == "strong"
     assert res.images[0]["name_lines"]["late"] == ["tha"]
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_a_korean_name_with_a_syllable_the_model_cannot_write_is_found_in_a_real_read():
+    """Debian's `kor` model has no 슐, so "캡슐" is never read as written (캡술, 캡숄): with the model's own character set
+    (charset.py) the listed name counts as read; with no charset known the same read stays short of it."""
+    from assistant.label.charset import installed_charset
+    from assistant.label.match import NameIndex, match_all
+    from assistant.label.ocr import TesseractOCR
+
+    if "슐" in installed_charset():
+        pytest.skip("this Korean model can write 슐")
+    listed = [{"seq": "2024000101", "product": "슬림핏 캡슐", "manufacturer": "", "ingredients": "", "barcode": "",
+               "registered": "20240105", "source": "I2715.json"}]
+    ocr, snap = TesseractOCR(["kor", "eng"]), ListSnapshot.from_rows(listed, [])
+    reads = []
+    for px in (36, 44, 52):  # a name line as name_lines.py crops it: dark glyphs on white
+        crop = Image.new("L", (600, 100), 255)
+        ImageDraw.Draw(crop).text((20, 20), "슬림핏 캡슐", font=ImageFont.truetype(BOLD_FONT, px), fill=0)
+        read = ocr.read_lines([crop], "kor+eng")
+        if "캡" in read[0].text:  # (at some sizes `kor+eng` gives the whole word to `eng`: "we")
+            reads.append(read)
+    assert reads and not any("슐" in r[0].text for r in reads)  # 캡술, 캡숄, 캡슬: never 캡슐
+    for read in reads:
+        found = [m for m in match_all(NameIndex(snap), read, []) if m.strength == "strong"]
+        assert [m.locator for m in found] == ["SELF_IMPORT_SEQ 2024000101"]
+        assert not [m for m in match_all(NameIndex(snap, readable=frozenset()), read, []) if m.strength == "strong"]

@@ -192,3 +192,66 @@ def test_a_word_piece_changed_with_the_listed_maker_read_is_still_that_product(i
 ])
 def test_read_edits_counts_edits_over_the_nearest_window_with_look_alikes_folded(text, edits):
     assert read_edits("blackmambaenergy", text) == edits
+
+
+# --- characters no OCR model can output (charset.py) ---------------------------------------------------------------
+
+WILD_INGREDIENTS = [
+    {"name_ko": "페놀프탈레인", "name_en": "Phenolphthalein", "other_names": "酚酞", "status": "Y", "source": "blocked.json"},
+    {"name_ko": "디아제팜", "name_en": "Diazepam", "other_names": "地西泮", "status": "Y", "source": "blocked.json"},
+]
+# what the models can write here: everything the test reads except 酞, 泮 and 팜 (as in Debian's chi_sim/jpn/kor)
+READABLE = frozenset("配料明胶葡萄糖维生素茶多酚含量地西洋本栈产班牙디아제판팝원재료명") | frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+@pytest.fixture(scope="module")
+def wild_index() -> NameIndex:
+    return NameIndex(ListSnapshot.from_rows([], WILD_INGREDIENTS), readable=READABLE)
+
+
+def han(*lines: str, conf: float = 90.0) -> list[OcrPass]:
+    """Han lines as chi_sim splits them: a space between most characters of a word."""
+    return [OcrPass("chi_sim", [OcrWord(t, conf, i) for i, line in enumerate(lines) for t in line.split()])]
+
+
+@pytest.mark.parametrize("line, canonical", [("配料 : 酚 本 , 明胶 , 葡萄 糖", "페놀프탈레인"),
+                                             ("配料 : 明胶 , 地 西 洋 , 葡萄 糖", "디아제팜"),
+                                             ("配料 : 葡萄 糖 、 地西 洋", "디아제팜"),
+                                             ("원재료명: 디아제판, 포도당", "디아제팜")])
+def test_a_name_with_a_character_no_model_can_write_matches_as_a_list_item(wild_index, line, canonical):
+    d, matches = verdict(wild_index, han(line))
+    assert d.verdict == "hazard" and [m.canonical for m in matches] == [canonical]
+    assert "OCR 모델에 없는 글자 1자" in matches[0].evidence
+
+
+@pytest.mark.parametrize("line", ["茶 多 酚 含 量 : 50 %",  # 酚 inside a longer word: no list item of two
+                                  "产 地 : 西 班 牙",  # 地西 across two items
+                                  "配料 : 酚 本 葡 , 明胶",  # one character too many for the item
+                                  "配料 : 地 西 , 明胶"])  # the unreadable character missing altogether
+def test_the_unknown_character_needs_the_rest_read_exactly_as_one_item(wild_index, line):
+    d, matches = verdict(wild_index, han(line))
+    assert matches == [] and d.verdict != "hazard"
+
+
+def test_without_a_charset_nothing_is_treated_as_unreadable():
+    index = NameIndex(ListSnapshot.from_rows([], WILD_INGREDIENTS), readable=frozenset())
+    assert not any(t.wild for t in index.terms)
+    assert match_all(index, han("配料 : 酚 本 , 明胶"), []) == []
+
+
+CAPSULE = [{"seq": "2024000101", "product": "슬림핏 캡슐", "manufacturer": "", "country": "중국", "ingredients": "",
+            "barcode": "", "registered": "20240105", "source": "I2715.json"}]
+
+
+def test_a_product_name_with_a_syllable_no_model_can_write_is_strong_alone():
+    # Debian's kor model has no 슐: "캡슐" is always read 캡술, so a read one syllable off there is the name itself
+    index = NameIndex(ListSnapshot.from_rows(CAPSULE, []), readable=READABLE | frozenset("슬림핏캡술컷"))
+    d, matches = verdict(index, words("슬림핏 캡술", "원재료명: 녹차추출물, 비타민C"))
+    assert d.verdict == "hazard" and matches[0].locator == "SELF_IMPORT_SEQ 2024000101" and matches[0].strength == "strong"
+    # a syllable OCR can write that differs is still a different name
+    _, near = verdict(index, words("슬림컷 캡술", "원재료명: 녹차추출물, 비타민C"))
+    assert all(m.strength != "strong" for m in near)
+    # without the charset the same read is a near miss, not a hazard
+    plain = NameIndex(ListSnapshot.from_rows(CAPSULE, []), readable=frozenset())
+    d, _ = verdict(plain, words("슬림핏 캡술", "원재료명: 녹차추출물, 비타민C"))
+    assert d.verdict != "hazard"
