@@ -235,3 +235,33 @@ def test_a_korean_name_with_a_syllable_the_model_cannot_write_is_found_in_a_real
         found = [m for m in match_all(NameIndex(snap), read, []) if m.strength == "strong"]
         assert [m.locator for m in found] == ["SELF_IMPORT_SEQ 2024000101"]
         assert not [m for m in match_all(NameIndex(snap, readable=frozenset()), read, []) if m.strength == "strong"]
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_a_korean_name_word_lost_to_eng_is_read_again_with_kor_alone():
+    """`kor+eng` hands a word `kor` reads poorly to `eng` ("슬림핏 캡슐" → "슬림핏 we"); the name reader then reads the
+    crop with `kor` alone, which writes the Hangul (캡슬), and the listed name is found from that read."""
+    from assistant.label.charset import installed_charset
+    from assistant.label.match import NameIndex, match_all
+    from assistant.label.name_lines import read_name_lines
+    from assistant.label.ocr import TesseractOCR
+
+    if "슐" in installed_charset():
+        pytest.skip("this Korean model can write 슐")
+    listed = [{"seq": "2024000101", "product": "슬림핏 캡슐", "manufacturer": "", "ingredients": "", "barcode": "",
+               "registered": "20240105", "source": "I2715.json"}]
+    index, ocr, lost = NameIndex(ListSnapshot.from_rows(listed, [])), TesseractOCR(["kor", "eng"]), 0
+    for font in (BOLD_FONT, "/usr/share/fonts/truetype/nanum/NanumBarunGothicBold.ttf"):
+        for px in (36, 44, 52):
+            img = Image.new("RGB", (800, 200), "white")
+            ImageDraw.Draw(img).text((40, 60), "슬림핏 캡슐", font=ImageFont.truetype(font, px), fill="black")
+            read = read_name_lines(ocr, img, lambda passes: False)
+            first = next(p for p in read.passes if p.langs == "kor+eng")
+            if "캡" in first.text:
+                continue
+            lost += 1
+            again = [p for p in read.passes if p.langs == "kor"]
+            assert again and "캡" in again[0].text
+            assert [m.locator for m in match_all(index, read.passes, []) if m.strength == "strong"] == \
+                ["SELF_IMPORT_SEQ 2024000101"]
+    assert lost  # the case happens with these fonts and sizes
