@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any
 
@@ -47,10 +48,13 @@ class ListSnapshot:
     @property
     def as_of(self) -> str:
         """Newest registration/update date in the lists, else the ingest date, else today."""
+        return self._newest_row_date or iso_date(self.ingest_date) or date.today().isoformat()
+
+    @cached_property
+    def _newest_row_date(self) -> str | None:
+        """Read once per snapshot (every verdict asks; the rows do not change once read)."""
         dates = [d for row in self.products + self.ingredients for k in _DATE_KEYS if (d := iso_date(row.get(k)))]
-        if dates:
-            return max(dates)
-        return iso_date(self.ingest_date) or date.today().isoformat()
+        return max(dates) if dates else None
 
     @property
     def empty(self) -> bool:
