@@ -10,8 +10,8 @@ Tesseract's single-line mode (`read_lines`, psm 7), with the models that fit wha
   looks like to `kor+eng`);
 - `chi_sim` and `jpn` when `kor+eng` read the crop as junk that is not Thai-like (Han and kana);
 - `vie` on a Vietnamese hint or when the read shows Vietnamese diacritics;
-- `kor` alone when `kor+eng` read a Hangul line with a short, poorly read Latin word in it: the Hangul word `kor`
-  could not write (charset.py: 캡슐) went to `eng` ("we");
+- `kor` alone when `kor+eng` read a Hangul line with a poorly read Latin word in it (`korean_lost_to_eng`): the
+  Hangul word `kor` could not write (charset.py: 캡슐) went to `eng` ("we");
 - a CJK model that read an earlier crop of the photo clearly (the label's script) on every later crop
   `kor+eng` does not read clearly, first.
 
@@ -30,7 +30,6 @@ detection of its own: the `kor+eng` read of the crop decides which other models 
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -41,7 +40,13 @@ from PIL import Image, ImageOps
 from assistant.label.lines import LineBox, clean_line, find_lines
 from assistant.label.normalize import LATIN_FOLD, has_cjk, has_thai
 from assistant.label.ocr import OcrPass, OcrWord, join_words, mean_conf
-from assistant.label.tesseract import THAI_LINE_CONF, kana_count, thai_like, vietnamese_cues
+from assistant.label.tesseract import (
+    THAI_LINE_CONF,
+    kana_count,
+    korean_lost_to_eng,
+    thai_like,
+    vietnamese_cues,
+)
 
 MAX_CROPS = 4  # name lines read per photo at most
 TALL_SHARE = 0.6  # a candidate is at least this share of the tallest line's glyph height
@@ -50,10 +55,8 @@ GLYPH_TARGET_PX = 56  # crops with taller glyphs are scaled down to this (Tesser
 CJK_JUNK_CONF = 60.0  # below this mean confidence a kor+eng read is junk: chi_sim, jpn and tha try the crop
 CONFIDENT_LINE = 80.0  # a model reading the crop this well ends the tries on it
 CONFIDENT_CJK_LINE = 65.0  # ... chi_sim / jpn
-KOREAN_LOST_CONF = 75.0  # a short Latin word below this on a Hangul name line: the crop is read with `kor` alone too
 
 Settle = Callable[[list[OcrPass]], bool]
-_HANGUL = re.compile("[가-힣]")
 
 
 @dataclass
@@ -165,21 +168,12 @@ def _assemble(reads: dict[str, list[tuple[LineBox, OcrPass]]], box_of: dict[int,
     return out
 
 
-def _korean_lost_to_eng(p: OcrPass) -> bool:
-    """A Hangul line where a short Latin word was read with low confidence: `kor+eng` gives a word to `eng` when
-    `kor` reads it poorly, and `kor` reads poorly the syllables it cannot write (charset.py: no 슐, so "슬림핏 캡슐"
-    comes out "슬림핏 we" at some sizes, where `kor` alone writes 캡슬). Worth a `kor`-only read of the crop."""
-    hangul = any(_HANGUL.search(w.text) and w.conf >= CJK_JUNK_CONF for w in p.words)
-    return hangul and any(len(t) <= 3 and t.isascii() and t.isalnum() and w.conf < KOREAN_LOST_CONF
-                          for w in p.words if (t := w.text.strip(".,:;!|()[]")))
-
-
 def _read_crop(ocr: Any, crop: Image.Image, first_model: str, models: dict[str, Any], hints: frozenset[str],
                thai_suspected: bool, label_cjk: tuple[str, ...]) -> list[tuple[str, OcrPass]]:
     """One crop read with `first_model`, then with the models that fit its read until one reads it clearly."""
     first = ocr.read_lines([crop], first_model)[0]
     out = [(first_model, first)]
-    if first_model != "kor" and "kor" in first_model.split("+") and _korean_lost_to_eng(first):
+    if first_model != "kor" and "kor" in first_model.split("+") and korean_lost_to_eng(first.words):
         out.append(("kor", ocr.read_lines([crop], "kor")[0]))
     for langs in dict.fromkeys(_models_for(first, models, hints, thai_suspected, label_cjk)):
         p = ocr.read_lines([crop], langs)[0]

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 _DATE_RE = re.compile(r"(\d{4})[-./]?(\d{2})[-./]?(\d{2})")

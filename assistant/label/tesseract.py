@@ -11,6 +11,8 @@
    - when Thai is suspected (a Thai-like junk line, "Thailand"/"Bangkok" on the label, or a hint) the Thai
      model reads every line not read cleanly (mean confidence < 85), since `kor+eng` reads some Thai as
      plausible lower-case words;
+   - the rows of Hangul lines where a Latin word was read poorly are read again with `kor` alone
+     (`korean_lost_to_eng`: the Hangul word `kor` could not write went to `eng`);
    - `hints` from the caller widen this: a Thai (885) or Vietnamese (893) GS1 barcode prefix.
    When other checks wait for OCR (hint `CROWDED`), the CJK models read the rows one after the other: `jpn`
    first on a label whose name lines showed kana (hint "jpn"), else `chi_sim`; the second model reads them
@@ -29,6 +31,7 @@ app's own threads — barcode fast path, chat — are served first when the core
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -44,6 +47,7 @@ from assistant.priority import lower_this_thread
 VIETNAMESE_WORDS = ("thanh phan", "san xuat", "cong ty", "tnhh", "viet nam", "huong dan", "su dung", "bao quan",
                     "khoi luong", "xuat xu", "thuc pham", "chuc nang", "vien nang", "nha phan phoi", "han dung")
 CJK_MODELS = ("chi_sim", "chi_tra", "jpn")
+_HANGUL = re.compile("[가-힣]")
 THAI_PREFIX, VIETNAM_PREFIX = "885", "893"  # GS1 country prefixes
 CROWDED = "crowded"  # hint: other checks wait for OCR, so the follow-ups take the cheaper order (module docstring)
 SCRIPT_CONF = 70.0  # mean confidence of a CJK read that settles the rows' script (chi_sim reads Japanese rows at
@@ -129,6 +133,26 @@ def settles_script(p: OcrPass) -> bool:
     return han >= 3 and kana == 0
 
 
+KOREAN_LOST_CONF = 75.0  # a Latin word read below this on a Hangul line may be a Hangul word `kor` lost to `eng`
+KOREAN_LOST_LEN = 8  # ... and at most this many letters
+
+
+def korean_lost_to_eng(words: list[OcrWord]) -> bool:
+    """A Hangul line (a Hangul word read at 60 or better) with a Latin word read poorly in it: `kor+eng` gives a
+    word to `eng` when `kor` reads it poorly, and `kor` reads poorly the syllables it cannot write (charset.py: no
+    슐, 팜, 뎀), so "슬림핏 캡슐" comes out "슬림핏 we" and "포도당, 디아제팜," "포도당, Clopalg,". `kor` alone
+    writes the Hangul (캡슬, 디아제팝).
+
+    >>> korean_lost_to_eng([OcrWord("슬림핏", 93, 0), OcrWord("we", 49, 0)])
+    True
+    >>> korean_lost_to_eng([OcrWord("제조원:", 91, 0), OcrWord("Orient", 90, 0), OcrWord("Trade", 88, 0)])
+    False
+    """
+    hangul = any(_HANGUL.search(w.text) and w.conf >= 60 for w in words)
+    return hangul and any(len(t) <= KOREAN_LOST_LEN and t.isascii() and t.isalnum() and w.conf < KOREAN_LOST_CONF
+                          for w in words if (t := w.text.strip(".,:;!|()[]")))
+
+
 def thai_cues(p: OcrPass) -> bool:
     """The label says where it is from ("Made in Thailand", "Bangkok Herbal Co.")."""
     return any(base_normalize(w.text).strip(".,:;()") in THAI_WORDS for w in p.words)
@@ -154,6 +178,8 @@ class TesseractEngine:
         self.cjk = [p for p in self.passes[1:] if p in CJK_MODELS]
         self.thai = "tha" if "tha" in self.passes else None
         self.vie = "vie" if "vie" in self.passes else None
+        # `kor` on its own for Hangul words `kor+eng` gave to `eng` (korean_lost_to_eng)
+        self.kor_alone = "kor" in self.first.split("+") and self.first != "kor"
         self.psm, self.timeout_s, self.mode, self.low_conf, self.nice = psm, timeout_s, mode, low_conf, nice
         self.slots = slots or usable_cores()
         self._slots = threading.BoundedSemaphore(self.slots)
@@ -301,6 +327,10 @@ class TesseractEngine:
                 jobs += [(langs, rows, cjk_rows) for langs in self.cjk]
             if thai_rows and self.thai:
                 jobs.append((self.thai, rows_box(thai_rows, img.width, img.height), thai_rows))
+            # Hangul rows where `kor+eng` gave a word to `eng`: the rows once more with `kor` alone
+            kor_rows = [ln for ln in first.lines() if korean_lost_to_eng(ln)] if self.kor_alone else []
+            if kor_rows:
+                jobs.append(("kor", rows_box(kor_rows, img.width, img.height), kor_rows))
         if self.vie and ("vie" in hints or vietnamese_cues(first)):
             jobs.append((self.vie, None, []))
         later: list[str] = []  # crowded: the CJK model read only when the other one does not settle the script
