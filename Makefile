@@ -75,14 +75,14 @@ embed-tuned:
 	echo "==> $(TUNED_EMBEDDER): settings.yaml 에 embedding: {model: $(abspath $(TUNED_EMBEDDER))}"
 
 # Opt-in, after the packaged embedder (EMBED=1): a cross-encoder reranker made from the same converted e5 weights,
-# trained on the benchmark's tuning questions with the default retriever's top 20 as hard negatives
-# (scripts/train_reranker.py; RERANK_STEPS steps on 1 thread; docs/BENCHMARKS.md, "Cross-encoder reranker trained from
+# trained on the benchmark's tuning questions (+ 1,000 synthetic corpus queries) with the default retriever's top 20 as
+# hard negatives (scripts/train_reranker.py; RERANK_STEPS steps on 1 thread, ≈ 18 min; docs/BENCHMARKS.md, "Cross-encoder reranker trained from
 # the e5 weights"). Use it with `rerank: {model: <TUNED_RERANKER>, candidates: RERANK_CANDIDATES,
 # prior_weight: RERANK_PRIOR}` in a home's settings.yaml.
 TUNED_RERANKER := $(MODELS_DIR)/e5-customs-reranker
-RERANK_STEPS ?= 160
-RERANK_CANDIDATES := 20
-RERANK_PRIOR := 0.5
+RERANK_STEPS ?= 200
+RERANK_CANDIDATES := 10
+RERANK_PRIOR := 1.0
 reranker-tuned:
 	$(MAKE) setup EMBED=1
 	@h=$$(mktemp -d) && trap 'rm -rf "$$h"' EXIT && \
