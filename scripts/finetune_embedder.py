@@ -156,6 +156,17 @@ def hard_negatives(home: Path, questions: dict[str, list[Question]], keep: set[s
     return out
 
 
+def write_dev(questions: dict[str, list[Question]], dev: set[str], out: Path) -> None:
+    """The questions of the documents kept out of training, as OUT/dev/regulations_dev.jsonl and findings_dev.jsonl."""
+    (out / "dev").mkdir(parents=True, exist_ok=True)
+    for group in ("regulations", "findings"):
+        lines = [json.dumps({"id": q.id, "question": q.question, "source": q.source, "locator": q.locator,
+                             **q.extra}, ensure_ascii=False)
+                 for name, qs in questions.items() if (("finding" in name) == (group == "findings"))
+                 for q in qs if q.source in dev]
+        (out / "dev" / f"{group}_dev.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def batches(pairs: list[tuple[str, str]], size: int, rng: random.Random,
             group: dict[str, str] | None = None, negative: dict[str, str] | None = None) -> list[list[tuple[str, str]]]:
     """Shuffled batches in which no passage occurs twice. With `group` (passage → document), pairs of one
@@ -194,13 +205,7 @@ def questions_data(args: argparse.Namespace
     questions = {f.stem: tune_questions(f) for f in files}
     dev = draw_dev(questions, args.dev_docs, args.seed) if args.dev_docs else set()
     if dev:
-        (args.out / "dev").mkdir(exist_ok=True)
-        for group in ("regulations", "findings"):
-            lines = [json.dumps({"id": q.id, "question": q.question, "source": q.source, "locator": q.locator,
-                                 **q.extra}, ensure_ascii=False)
-                     for name, qs in questions.items() if (("finding" in name) == (group == "findings"))
-                     for q in qs if q.source in dev]
-            (args.out / "dev" / f"{group}_dev.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_dev(questions, dev, args.out)
     train_qs = [q for qs in questions.values() for q in qs if q.source not in dev]
     records = records_of(args.home, {q.source for q in train_qs})
     pairs, unmatched = question_pairs(train_qs, records)

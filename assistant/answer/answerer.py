@@ -106,8 +106,8 @@ class Answerer:
         return bool(index.keyword_search([token], 1))
 
     def _relevant(self, passages: list[Passage]) -> bool:
-        """A language-model reranker's verdict (`Hit.relevance`, PMI per token): does the best passage make the
-        question any more likely than no passage at all? Without such a reranker, always yes."""
+        """A reranker's verdict (`Hit.relevance`: a language model's PMI per token, a cross-encoder's score): does
+        one of the best 3 passages reach `rerank.min_support`? Without a reranker or a floor, always yes."""
         settings = getattr(self.retriever, "settings", None)
         floor = settings.rerank.min_support if settings is not None else None
         scores = [r for p in passages[:3] if (r := getattr(p.hit, "relevance", None)) is not None]

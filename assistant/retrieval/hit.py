@@ -34,8 +34,8 @@ class Hit:
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     ids: list[str] = field(default_factory=list)  # every record merged into this hit (first = best)
-    # How much the passage makes the question more likely, per question token (a language-model reranker's
-    # PMI, assistant/retrieval/likelihood.py); None without one.
+    # A reranker's judgement of the passage: how much it makes the question more likely, per question token
+    # (a language model's PMI, assistant/retrieval/likelihood.py), or a cross-encoder's score; None without one.
     relevance: float | None = None
 
     @property
@@ -46,7 +46,7 @@ class Hit:
         data = asdict(self)
         data["score"] = round(float(self.score), 6)
         if self.relevance is None:
-            del data["relevance"]  # the fields without a language-model reranker stay as they were
+            del data["relevance"]  # the fields without a reranker stay as they were
         else:
             data["relevance"] = round(float(self.relevance), 4)
         return data

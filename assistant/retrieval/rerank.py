@@ -1,7 +1,8 @@
 """Optional reranker (재순위화), used only when `rerank.model` names a local model.
 
 Two kinds, both slower than the two channels, so they only reorder the first `rerank.candidates` fused hits:
-- a cross-encoder (sentence-transformers) that reads (query, passage) together and scores relevance;
+- a cross-encoder (sentence-transformers) that reads (query, passage) together and scores relevance (its logit,
+  which also becomes each hit's `relevance`; scripts/train_reranker.py makes one from the packaged e5 weights);
 - a language model in GGUF form (a path ending in .gguf, or a packaged model's name such as `gemma3-270m`)
   that ranks by query likelihood (assistant/retrieval/likelihood.py). Its score is combined with the fused
   order (`rerank.prior_weight`) and it also sets each hit's `relevance` (PMI per question token), which the
@@ -31,7 +32,10 @@ class Reranker(Protocol):
 
 
 class CrossEncoderReranker:
-    """sentence-transformers CrossEncoder loaded from `model` (a directory, normally)."""
+    """sentence-transformers CrossEncoder loaded from `model` (a directory, normally). Pairs are cut at the
+    model's own length limit (a trained model saves the one it was trained with), at most `max_length` tokens."""
+
+    kind = "cross-encoder"
 
     def __init__(self, model: str, max_length: int = 512, batch_size: int = 16, device: str = "cpu"):
         self.name = model
@@ -42,12 +46,9 @@ class CrossEncoderReranker:
             raise MissingExtra("sentence-transformers", "dev", "재순위화(cross-encoder)") from exc
         local = Path(model).expanduser()
         try:
-            self._model = CrossEncoder(
-                str(local) if local.exists() else model,
-                max_length=max_length,
-                device=device,
-                local_files_only=True,
-            )
+            self._model = CrossEncoder(str(local) if local.exists() else model, device=device, local_files_only=True)
+            own = self._model.max_seq_length
+            self._model.max_seq_length = min(own, max_length) if own else max_length
         except Exception as exc:
             raise ConfigError(
                 f"재순위화 모델을 불러올 수 없습니다: rerank.model={model} ({exc}). 로컬 경로를 지정하세요.",
@@ -100,15 +101,24 @@ def passage_text(hit: Hit, limit: int | None = None) -> str:
     return f"{hit.title}\n{hit.text if limit is None else hit.text[:limit]}"
 
 
+def prior_weight(reranker: Reranker, settings: Settings) -> float:
+    """`rerank.prior_weight`, else its kind's default: 0.4 for a language model (chosen on the tuning split),
+    0 for a cross-encoder (its own score alone, as such models are meant to be used)."""
+    if settings.rerank.prior_weight is not None:
+        return settings.rerank.prior_weight
+    return 0.4 if getattr(reranker, "kind", "") == "query-likelihood" else 0.0
+
+
 def with_prior(score: float, rank: int, prior_weight: float) -> float:
-    """A query-likelihood score with the fused order as a prior: score - prior_weight * ln(1 + fused rank)."""
+    """A reranker's score with the fused order as a prior: score - prior_weight * ln(1 + fused rank)."""
     return score - prior_weight * math.log1p(rank)
 
 
 def rerank(reranker: Reranker, query: str, hits: list[Hit], top: int, prior_weight: float = 0.0) -> list[Hit]:
-    """Reorder the first `top` hits by the reranker's score (which becomes the hit's score; hits past `top`
-    keep their fused order and score). A query-likelihood reranker's score is mean log P(query | passage)
-    minus `prior_weight` * ln(1 + fused rank), and each of its hits gets `relevance` (PMI per token)."""
+    """Reorder the first `top` hits by the reranker's score minus `prior_weight` * ln(1 + fused rank), which
+    becomes the hit's score (hits past `top` keep their fused order and score). Each reordered hit gets
+    `relevance`: a query-likelihood reranker's PMI per token (mean log P(query | passage) minus the same without
+    a passage), a cross-encoder's own score."""
     head, tail = hits[:top], hits[top:]
     if not head:
         return hits
@@ -121,7 +131,8 @@ def rerank(reranker: Reranker, query: str, hits: list[Hit], top: int, prior_weig
             hit.relevance = s - empty
             hit.score = with_prior(s, rank, prior_weight)
     else:
-        for hit, s in zip(head, scores, strict=True):
-            hit.score = s
+        for rank, (hit, s) in enumerate(zip(head, scores, strict=True)):
+            hit.relevance = s
+            hit.score = with_prior(s, rank, prior_weight)
     head.sort(key=lambda h: -h.score)
     return head + tail

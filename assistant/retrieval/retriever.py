@@ -70,10 +70,10 @@ class Retriever:
         fused, records = self._fused(q, filters, k)
         hits = self._merge(fused, records)
         if self.reranker is not None and hits:
-            from assistant.retrieval.rerank import candidates, rerank
+            from assistant.retrieval.rerank import candidates, prior_weight, rerank
 
             hits = rerank(self.reranker, q.text, hits, max(k, candidates(self.reranker, self.settings)),
-                          self.settings.rerank.prior_weight)
+                          prior_weight(self.reranker, self.settings))
         return hits[:k]
 
     def dense_weight(self) -> float:

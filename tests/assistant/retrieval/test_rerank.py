@@ -83,3 +83,33 @@ def test_rerank_reorders_the_head_only(fake_index):
     via = Retriever(fake_index, Settings(rerank={"candidates": 2}), ByLength()).search("관세 면제 신고", k=3)
     assert [h.score for h in via] == [float(len(f"{h.title}\n{h.text}")) for h in via]
     assert [h.score for h in via] == sorted((h.score for h in via), reverse=True)
+
+
+def test_cross_encoder_scores_take_the_prior_and_become_relevance(fake_index):
+    import math
+
+    from assistant.answer.answerer import NO_BASIS, Answerer
+
+    class Fixed:
+        name, kind = "fixed", "cross-encoder"
+
+        def __init__(self, value: float, best: str = ""):
+            self.value, self.best = value, best
+
+        def score(self, query, passages):
+            return [self.value + (0.5 if p == self.best else 0.0) for p in passages]
+
+    plain = Retriever(fake_index, Settings()).search("관세 면제 신고", k=4)
+    last = f"{plain[3].title}\n{plain[3].text}"
+    # a cross-encoder's own order by default (prior_weight None → 0) ...
+    out = Retriever(fake_index, Settings(rerank={"candidates": 4}), Fixed(1.0, last)).search("관세 면제 신고", k=4)
+    assert out[0].id == plain[3].id and [h.relevance for h in out] == [1.5, 1.0, 1.0, 1.0]
+    # ... and with a strong prior the fused order wins over a 0.5 margin (0.5 < 1.0 * ln 4)
+    settings = Settings(rerank={"candidates": 4, "prior_weight": 1.0})
+    out = Retriever(fake_index, settings, Fixed(1.0, last)).search("관세 면제 신고", k=4)
+    assert out[0].id == plain[0].id
+    assert next(h.score for h in out if h.id == plain[3].id) == pytest.approx(1.5 - math.log(4))
+    # the logit is the no-basis floor's scale (rerank.min_support)
+    floor = Settings(rerank={"candidates": 4, "min_support": 0.0})
+    assert Answerer(Retriever(fake_index, floor, Fixed(2.0))).ask("여행자 휴대품 면세 한도").grounded
+    assert Answerer(Retriever(fake_index, floor, Fixed(-2.0))).ask("여행자 휴대품 면세 한도").answer == NO_BASIS
