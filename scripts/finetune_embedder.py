@@ -53,6 +53,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -216,6 +217,25 @@ def questions_data(args: argparse.Namespace
     return pairs, doc_of, negative, sizes
 
 
+def train_step(loss: Any, opt: Any, sched: Any, params: list[Any], log: list[float]) -> None:
+    """One optimiser step (gradients clipped at norm 1), the loss kept in `log`."""
+    import torch
+
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    sched.step()
+    log.append(float(loss.detach()))
+
+
+def log_progress(log: list[float], step: int, steps: int, every: int, t0: float) -> None:
+    """The mean loss of the last `every` steps, every `every` steps and at the end."""
+    if (step + 1) % every == 0 or step + 1 == steps:
+        recent = log[-every:]
+        print(f"step {step + 1}/{steps} loss {sum(recent) / len(recent):.3f} ({time.time() - t0:.0f} s)", flush=True)
+
+
 def train(args: argparse.Namespace) -> dict[str, object]:
     import numpy as np
     import torch
@@ -292,16 +312,8 @@ def train(args: argparse.Namespace) -> dict[str, object]:
         if negative and all(a in negative for a, _ in batch):  # each question's hard negative joins the pool
             columns.append(model.preprocess(["passage: " + negative[a] for a, _ in batch]))
         loss = loss_fn(columns, None)  # in-batch negatives: labels unused
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        sched.step()
-        log.append(float(loss.detach()))
-        if (step + 1) % args.log_every == 0 or step + 1 == len(plan):
-            recent = log[-args.log_every:]
-            print(f"step {step + 1}/{len(plan)} loss {sum(recent) / len(recent):.3f} "
-                  f"({time.time() - t0:.0f} s)", flush=True)
+        train_step(loss, opt, sched, params, log)
+        log_progress(log, step, len(plan), args.log_every, t0)
     model.eval()
     model.max_seq_length = 512
     model.save(str(args.out))

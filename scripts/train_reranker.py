@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from finetune_embedder import QUESTIONS, draw_dev, tune_questions, write_dev  # noqa: E402
+from finetune_embedder import QUESTIONS, draw_dev, log_progress, train_step, tune_questions, write_dev  # noqa: E402
 
 from assistant.retrieval.evaluate import Question, matches, protocol_filters  # noqa: E402
 
@@ -214,15 +214,8 @@ def fit(groups: list[Group], args: argparse.Namespace) -> dict[str, object]:
             loss = loss + args.bce * torch.nn.functional.binary_cross_entropy_with_logits(logits, labels)
             start += 1 + len(negs)
         loss = loss / len(batch)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        sched.step()
-        log.append(float(loss.detach()))
-        if (step + 1) % args.log_every == 0 or step + 1 == len(plan):
-            recent = log[-args.log_every:]
-            print(f"step {step + 1}/{len(plan)} loss {sum(recent) / len(recent):.3f} ({time.time() - t0:.0f} s)", flush=True)
+        train_step(loss, opt, sched, params, log)
+        log_progress(log, step, len(plan), args.log_every, t0)
     model.eval()
     model.save_pretrained(str(args.out))
     return {
