@@ -112,8 +112,9 @@ def ocr_info(settings) -> dict[str, Any]:
 
 def unreadable_in_lists(index) -> dict[str, Any]:
     """The characters of list names (products, ingredients) that no installed OCR model can write (charset.py),
-    each with how many names hold it: the matcher takes any character of the same script in their place, and a
-    fuller model (tessdata_best, by `ocr.tessdata`) would read them as printed."""
+    each with how many names hold it: the matcher takes any character of the same script in their place. Only a
+    model trained with them would read them as printed (Debian's `kor`, its `Hangul` script model and the
+    tesseract.js copies on npm all have the same 1,100-odd syllables, without 슐)."""
     from collections import Counter
 
     from assistant.label.charset import installed_charset
