@@ -140,7 +140,7 @@ KOREAN_LOST_LEN = 8  # ... and at most this many letters
 def korean_lost_to_eng(words: list[OcrWord]) -> bool:
     """A Hangul line (a Hangul word read at 60 or better) with a Latin word read poorly in it: `kor+eng` gives a
     word to `eng` when `kor` reads it poorly, and `kor` reads poorly the syllables it cannot write (charset.py: no
-    슐, 팜, 뎀), so "슬림핏 캡슐" comes out "슬림핏 we" and "포도당, 디아제팜," "포도당, Clopalg,". `kor` alone
+    슐, 팜, 뎀), so "슬림핏 캡슐" comes out "슬림핏 we" and "포도당, 디아제팜," "포도당, Clopaig,". `kor` alone
     writes the Hangul (캡슬, 디아제팝).
 
     >>> korean_lost_to_eng([OcrWord("슬림핏", 93, 0), OcrWord("we", 49, 0)])

@@ -146,7 +146,7 @@ def test_name_line_crops_are_read_without_inverted_retries():
 @pytest.mark.skipif(not {"kor", "eng"} <= MODELS, reason="Tesseract kor/eng models not installed")
 def test_hangul_rows_whose_word_went_to_eng_are_read_again_with_kor_alone():
     """`kor` cannot write 팜 or 뎀, so `kor+eng` often gives 디아제팜 / 졸피뎀 in an ingredient list to `eng`
-    ("Clopalg", "Hoe"); those rows are read again with `kor` alone, and the name matches from that read (its
+    ("Clopaig", "Hoe"); those rows are read again with `kor` alone, and the name matches from that read (its
     unreadable syllable as any Hangul one, charset.py)."""
     from assistant.label.charset import installed_charset
     from assistant.label.match import NameIndex, match_all
@@ -168,4 +168,4 @@ def test_hangul_rows_whose_word_went_to_eng_are_read_again_with_kor_alone():
             again = [p for p in result.passes if p.langs == "kor"]
             assert again and again[0].region == "rows"
             found += any(m.canonical == "디아제팜" for m in match_all(NameIndex(snap), result.passes, []))
-    assert lost and found  # the case happens with these fonts and sizes, and the kor read recovers it (5 of 6 here)
+    assert lost and found  # the case happens with these fonts and sizes, and the kor read recovers it (6 of the 8 here)
