@@ -10,7 +10,10 @@ reader (name_lines.py) can read the tallest ones with the model that fits:
    (dark text) and lighter (light text on a dark band);
 3. connected components of plausible glyph size are grouped into lines: a component joins a line when it
    overlaps the line's rows and is close to its right end (gaps scale with the glyph height);
-4. lines of too few glyphs (unless next to, under or over a line of the same height: a piece past a specular
+4. components with soft edges are not ink: the dark flanks of a specular stripe across a band (or of a shadow's
+   edge) differ from the median background as much as letters do, but fade over many pixels where letters have a
+   crisp edge (`SOFT_EDGE`);
+5. lines of too few glyphs (unless next to, under or over a line of the same height: a piece past a specular
    stripe, a wrapped name's last character or word), barcode bars (only thin tall strokes) and lines found in both polarities (the
    weaker copy) are dropped; lines come back tallest first.
 
@@ -38,6 +41,14 @@ MIN_GLYPHS = 2  # components in a line
 CONTRAST = 28.0  # grey levels between ink and its local background
 MERGE_GAP = 2.5  # pieces of a row closer than this many glyph heights are one line
 WRAP_GAP = 0.9  # a short row at most this many glyph heights under or over a line continues it
+STRIPE_GAP = 6.0  # ... and pieces this far apart when shading lies between them (a specular stripe's width)
+STRIPE_REACH = 3.0  # shading within this many glyph heights above or below a row counts as lying across it
+SOFT_MIN_PX = 3 * MIN_GLYPH_PX  # components this tall or more (analysed pixels) are tested for soft edges
+SOFT_EDGE = 0.06  # a component whose median edge step (grey levels per pixel) is below this share of its contrast
+# is shading, not ink: glyphs measure 0.17-0.45 even blurred or at low resolution, a stripe's flanks 0.02-0.06
+
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom
 
 
 @dataclass(frozen=True)
@@ -62,8 +73,8 @@ class LineBox:
         return max(0, self.left - p), max(0, self.top - p), min(size[0], self.right + p), min(size[1], self.bottom + p)
 
 
-def _ink_masks(gray: np.ndarray, coarse: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(dark, light) ink masks. coarse: the background is estimated on a half-size copy and scaled back (a wide
+def _ink_masks(gray: np.ndarray, coarse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(dark, light) ink masks, and each pixel's contrast with its background (grey levels). coarse: the background is estimated on a half-size copy and scaled back (a wide
     median is smooth; a quarter of the pixels costs a quarter of the time on a full-resolution image)."""
     import cv2
 
@@ -82,17 +93,34 @@ def _ink_masks(gray: np.ndarray, coarse: bool = False) -> tuple[np.ndarray, np.n
     t = max(12.0, min(CONTRAST, 0.35 * spread))
     dark = (diff > t).astype(np.uint8)
     light = (diff < -t).astype(np.uint8)
-    return dark, light
+    return dark, light, np.abs(diff)
 
 
-def _components(mask: np.ndarray, small: bool = False) -> np.ndarray:
-    """Glyph-sized components as rows (x, y, w, h, area). small: wide components that are not filled bars are kept
-    (small print's letters touch one another: "1,3-Dimethylamylamine" can be one blob eight glyphs wide)."""
+def _soft(comp: np.ndarray, gray: np.ndarray, contrast: np.ndarray) -> bool:
+    """One component (its mask, grey pixels and contrast in its box, padded by a pixel) has a soft edge: the median
+    grey-level step along its boundary (Sobel magnitude / 8) is below SOFT_EDGE × its strongest contrast. A crisp
+    letter edge steps by about its contrast over 2-3 pixels, a shading gradient by a small share of it."""
     import cv2
 
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    edge = (comp > 0) & (cv2.erode(comp, np.ones((3, 3), np.uint8)) == 0)
+    if not edge.any():
+        return False
+    g = gray.astype(np.float32)
+    step = cv2.magnitude(cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)) / 8.0
+    return float(np.median(step[edge])) < SOFT_EDGE * max(1.0, float(contrast[comp > 0].max()))
+
+
+def _components(mask: np.ndarray, small: bool = False, gray: np.ndarray | None = None,
+                contrast: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Glyph-sized components as rows (x, y, w, h, area), and the glyph-sized ones dropped for soft edges. small: wide components that are not filled bars are kept
+    (small print's letters touch one another: "1,3-Dimethylamylamine" can be one blob eight glyphs wide).
+    gray, contrast (`_ink_masks`): components SOFT_MIN_PX tall or more with soft edges are dropped (`_soft`); smaller
+    ones cannot pass for a name line, and testing them all would cost more than the rest of the detection."""
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if n <= 1:
-        return np.zeros((0, 5), dtype=np.int32)
+        return np.zeros((0, 5), dtype=np.int32), np.zeros((0, 5), dtype=np.int32)
     s = stats[1:]
     h_img, w_img = mask.shape
     w, h, area = s[:, 2], s[:, 3], s[:, 4]
@@ -100,7 +128,15 @@ def _components(mask: np.ndarray, small: bool = False) -> np.ndarray:
     keep = (h >= MIN_GLYPH_PX) & (h <= h_img / 4) & (w <= w_img / 3) & (area >= 12)
     keep &= ~((fill > 0.9) & (w > 2 * h) & (h > 2 * MIN_GLYPH_PX))  # filled bars and boxes, not glyphs
     keep &= (w <= 6 * h) | (small & (fill < 0.6))  # rules and underlines
-    return s[keep]
+    if gray is None or contrast is None:
+        return s[keep], s[:0]
+    soft = np.zeros(len(s), dtype=bool)
+    for i in np.flatnonzero(keep & (h >= SOFT_MIN_PX)):
+        x, y, cw, ch = (int(v) for v in s[i, :4])
+        y0, x0, y1, x1 = max(0, y - 1), max(0, x - 1), min(h_img, y + ch + 1), min(w_img, x + cw + 1)
+        comp = (labels[y0:y1, x0:x1] == i + 1).astype(np.uint8)
+        soft[i] = _soft(comp, gray[y0:y1, x0:x1], contrast[y0:y1, x0:x1])
+    return s[keep & ~soft], s[keep & soft]
 
 
 def _group(comps: np.ndarray) -> list[list[int]]:
@@ -134,11 +170,11 @@ def _group(comps: np.ndarray) -> list[list[int]]:
     return [ln["ids"] for ln in lines]
 
 
-def _lines_of(mask: np.ndarray, polarity: str, scale: float, small: bool = False
-              ) -> tuple[list[LineBox], list[LineBox]]:
-    """(lines, short rows): a short row is one glyph-sized piece or a row narrower than a word ("茶", "MAX" with
+def _lines_of(mask: np.ndarray, polarity: str, scale: float, small: bool = False, gray: np.ndarray | None = None,
+              contrast: np.ndarray | None = None) -> tuple[list[LineBox], list[LineBox], list[Box]]:
+    """(lines, short rows, soft components' boxes): a short row is one glyph-sized piece or a row narrower than a word ("茶", "MAX" with
     its letters touching), kept apart: on its own it is noise, under or over a line it is a wrapped name's end."""
-    comps = _components(mask, small)
+    comps, soft = _components(mask, small, gray, contrast)
     out: list[LineBox] = []
     short: list[LineBox] = []
     for ids in _group(comps):
@@ -161,7 +197,9 @@ def _lines_of(mask: np.ndarray, polarity: str, scale: float, small: bool = False
             short.append(box)
         else:
             out.append(box)
-    return out, short
+    shading = [(round(x / scale), round(y / scale), round((x + w) / scale), round((y + h) / scale))
+               for x, y, w, h, _ in soft.tolist()]
+    return out, short, shading
 
 
 def _with_wrapped_ends(lines: list[LineBox], short: list[LineBox]) -> list[LineBox]:
@@ -196,22 +234,45 @@ def _with_wrapped_ends(lines: list[LineBox], short: list[LineBox]) -> list[LineB
             for i, ln in enumerate(lines)]
 
 
-def _merge_pieces(lines: list[LineBox]) -> list[LineBox]:
+def _shaded_gap(a: LineBox, b: LineBox, shading: list[Box]) -> bool:
+    """The columns between `a` and `b` hold shading (a soft component within STRIPE_REACH glyph heights of the row):
+    a specular stripe lies across the row and washed out the letters under it."""
+    reach = STRIPE_REACH * a.height
+    return any(s[0] < b.left and s[2] > a.right and s[1] < a.bottom + reach and s[3] > a.top - reach for s in shading)
+
+
+def _merge_pieces(lines: list[LineBox], shading: list[Box] = ()) -> list[LineBox]:  # type: ignore[assignment]
     """Pieces of one row split by a specular stripe or a wide letter gap: same polarity, same glyph height,
-    same rows, less than MERGE_GAP glyph heights apart."""
+    same rows, less than MERGE_GAP glyph heights apart, or STRIPE_GAP when shading lies between them."""
     out: list[LineBox] = []
     for b in sorted(lines, key=lambda b: b.left):
         for i, a in enumerate(out):
             same = a.polarity == b.polarity and 0.75 <= b.height / max(1e-6, a.height) <= 1.33
             rows = min(a.bottom, b.bottom) - max(a.top, b.top)
             gap = b.left - a.right
-            if same and rows >= 0.6 * min(a.bottom - a.top, b.bottom - b.top) and -a.height < gap < MERGE_GAP * a.height:
+            near = gap < MERGE_GAP * a.height or (gap < STRIPE_GAP * a.height and _shaded_gap(a, b, shading))
+            if same and rows >= 0.6 * min(a.bottom - a.top, b.bottom - b.top) and -a.height < gap and near:
                 out[i] = LineBox(a.left, min(a.top, b.top), max(a.right, b.right), max(a.bottom, b.bottom),
                                  max(a.height, b.height), a.polarity, a.glyphs + b.glyphs)
                 break
         else:
             out.append(b)
-    return out
+    return [_into_shading(b, shading) for b in out]
+
+
+def _into_shading(b: LineBox, shading: list[Box]) -> LineBox:
+    """A row that ends at shading lying across it (a specular stripe: the letters under it washed out) is taken on
+    to the shading's far edge, at most STRIPE_GAP glyph heights ("SUGAR BALANCE" / "PL" + the "US" under the stripe)."""
+    reach, h = STRIPE_REACH * b.height, b.height
+    left, right = b.left, b.right
+    for s in shading:
+        if not (s[1] < b.bottom + reach and s[3] > b.top - reach):
+            continue
+        if s[0] <= b.right + h and s[2] > b.right:
+            right = max(right, min(s[2], round(b.right + STRIPE_GAP * h)))
+        if s[2] >= b.left - h and s[0] < b.left:
+            left = min(left, max(s[0], round(b.left - STRIPE_GAP * h)))
+    return b if (left, right) == (b.left, b.right) else replace(b, left=left, right=right)
 
 
 def _overlap(a: LineBox, b: LineBox) -> float:
@@ -234,11 +295,12 @@ def find_lines(img: Image.Image | np.ndarray, max_side: int = 900, small: bool =
     scale = min(1.0, max_side / max(h, w))
     analysed = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA) \
         if scale < 1 else gray
-    dark, light = _ink_masks(analysed, coarse=small)
+    dark, light, contrast = _ink_masks(analysed, coarse=small)
     found: list[LineBox] = []
-    for mask, polarity in ((dark, "dark"), (light, "light")):
-        lines, short = _lines_of(mask, polarity, scale, small)
-        found += _with_wrapped_ends(_merge_pieces(lines), short)
+    rows = [_lines_of(mask, polarity, scale, small, analysed, contrast) for mask, polarity in ((dark, "dark"), (light, "light"))]
+    shading = [box for _, _, soft in rows for box in soft]  # a stripe's flanks are of either polarity
+    for lines, short, _ in rows:
+        found += _with_wrapped_ends(_merge_pieces(lines, shading), short)
     # the same row seen in both polarities (counters and gaps of bold letters, a drop shadow): keep the one with
     # more glyphs, unless the other copy spans it and is as tall (the letters; the shadow or the counters are
     # pieces within them: "꿀잠 수면젤리" light on a band, its black shadow read only under 수면젤리)

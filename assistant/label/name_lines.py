@@ -130,7 +130,7 @@ def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], t
     thai = models.get("thai")
     cjk = list(models.get("cjk") or [])
     out: list[str] = [m for m in label_cjk if m in cjk and not confident(first)]
-    junk = not words or conf < CJK_JUNK_CONF
+    junk = not words or letter_conf(first) < CJK_JUNK_CONF
     junk_thai = bool(words) and thai_like(words) and conf < THAI_LINE_CONF
     if thai and ("tha" in hints or junk_thai or (thai_suspected and conf < THAI_LINE_CONF)):
         out.append(thai)
@@ -140,6 +140,14 @@ def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], t
     if models.get("vie") and ("vie" in hints or accented or (words and vietnamese_cues(first))):
         out.append(models["vie"])
     return out
+
+
+def letter_conf(p: OcrPass) -> float:
+    """Mean confidence of a read weighted by its letters and digits: the "?" and ":" Tesseract writes for blobs it
+    cannot read carry no evidence that the line was read (a confident "?" beside "RRR." at 18 is a junk read)."""
+    weights = [(sum(c.isalnum() for c in w.text), w.conf) for w in p.words if w.conf >= 0]
+    total = sum(n for n, _ in weights)
+    return sum(n * c for n, c in weights) / total if total else 0.0
 
 
 def confident(p: OcrPass) -> bool:
@@ -203,12 +211,21 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
         box_read = box
         if not any(confident(p) for _, p in crop_reads):
             # no model reads the crop clearly: the detector may have kept the wrong polarity of the row (a drop
-            # shadow or a letter's outline can give more pieces than the letters), so the other one is read too
+            # shadow or a letter's outline can give more pieces than the letters), so the other one is read too;
+            # a read that replaces the first must be clear
             flipped = replace(box, polarity="dark" if box.polarity == "light" else "light")
             again = _read_crop(ocr, line_crop(img, flipped), first_model, models, hints, thai_suspected, label_cjk)
             result.info["flipped"] = result.info.get("flipped", 0) + 1
             if any(confident(p) for _, p in again):
                 crop_reads, box_read = again, flipped
+            elif max(letter_conf(p) for _, p in crop_reads + again) < CJK_JUNK_CONF:
+                # no model made out letters in either polarity: the separation itself may have failed (the strokes of
+                # a heavy Han font under a dark stripe closed up by the black-hat), so the grey pixels are read
+                grey = _read_crop(ocr, line_crop(img, box, clean=False), first_model, models, hints, thai_suspected,
+                                  label_cjk)
+                result.info["grey"] = result.info.get("grey", 0) + 1
+                if any(confident(p) or letter_conf(p) >= CJK_JUNK_CONF for _, p in grey):  # letters where none were
+                    crop_reads = grey
         if box.wrapped:
             # the row with its wrapped ends, read as one line by the model that read the row best (a lone 茶 read on
             # its own is often misread; in the line it ends it is not). The row's own reads stay as they are: an end

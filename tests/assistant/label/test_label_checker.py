@@ -191,12 +191,12 @@ def test_a_thai_maker_on_the_back_gets_the_front_name_read_with_the_thai_model()
     pytest.importorskip("tesserocr")
     from assistant.label.tesseract_api import TesserocrOCR
 
-    # the front: a Thai name kor+eng reads as fairly confident Latin junk ("AaAANH waa", 80), so the name reader
-    # does not show it to tha; the back: a Bangkok maker, which tells the product is Thai
+    # the front: a Thai name kor+eng reads as fairly confident Latin junk ("AANH waa", letters at 63 on average), so
+    # the name reader does not show it to tha; the back: a Bangkok maker, which tells the product is Thai
     front = Image.new("RGB", (1100, 500), (245, 245, 240))
     d = ImageDraw.Draw(front)
     d.rectangle((0, 100, 1100, 320), fill=(25, 45, 110))
-    d.text((550, 210), "สลิมมี่ พลัส", font=ImageFont.truetype(THAI_FONT, 64), fill=(250, 250, 250), anchor="mm")
+    d.text((550, 210), "สลิมมี่ พลัส", font=ImageFont.truetype(THAI_FONT, 72), fill=(250, 250, 250), anchor="mm")
     d.text((60, 380), "- Natural herbs", font=ImageFont.truetype(FONT, 30), fill=(20, 30, 60))
     back = Image.new("RGB", (1100, 400), "white")
     d = ImageDraw.Draw(back)

@@ -88,6 +88,59 @@ def test_a_light_name_on_a_dark_band_is_found_as_a_light_line():
     assert all(b.polarity == "dark" for b in found[1:])  # the band's edges are not a line
 
 
+def _stripe_band(text: str, stripe_x: int, size=(1200, 520)) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """White letters on a dark band with a vertical specular stripe (a curved bottle's highlight, brightness added
+    with a smooth bell profile) across it; returns the photo and the letters' box."""
+    img = Image.new("RGB", size, (235, 240, 230))
+    d = ImageDraw.Draw(img)
+    d.text((60, 40), "Nutri Best", font=ImageFont.truetype(FONT, 28), fill=(30, 90, 40))
+    d.rectangle((200, 140, 1000, 330), fill=(25, 80, 40))
+    f = ImageFont.truetype(BOLD, 60)
+    d.text((240, 200), text, font=f, fill=(245, 250, 245))
+    letters = d.textbbox((240, 200), text, font=f)
+    for i, line in enumerate(["Ingredients: zinc oxide, chromium", "Take 2 capsules daily", "Net 60 capsules"]):
+        d.text((60, 370 + 45 * i), line, font=ImageFont.truetype(FONT, 26), fill=(40, 40, 40))
+    x = np.arange(size[0], dtype=float)
+    glow = 150.0 * np.exp(-0.5 * ((x - stripe_x) / 28.0) ** 2)
+    arr = np.asarray(img).astype(float) + glow[None, :, None]
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), letters
+
+
+@needs_fonts
+def test_a_specular_stripe_across_a_band_is_no_line_and_does_not_split_the_name():
+    # the band's dark flanks beside the stripe differ from the median background as much as letters do, and are
+    # taller than the name: without the soft-edge test they were the "tallest lines" and took the name crops; the
+    # stripe also washes out the letters under it, splitting the name into two pieces four glyph heights apart
+    img, letters = _stripe_band("SUGAR BALANCE", stripe_x=500)
+    found = find_lines(img)
+    name = [b for b in found if b.polarity == "light" and b.top < letters[3] and b.bottom > letters[1]]
+    assert len(name) == 1 and covers(name[0], letters)
+    assert found[0] is name[0]  # nothing taller: the stripe's flanks are shading, not ink
+    assert name_candidates(found)[0] is name[0]
+    if MODELS:
+        read = read_name_lines(_engine(), preprocess(img)[0], lambda passes: False)
+        index = NameIndex(ListSnapshot.from_rows([dict(PRODUCTS[0], product="Sugar Balance", manufacturer="GlucoHealth")], []))
+        product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
+        assert product and product[0].strength == "strong" and product[0].canonical == "Sugar Balance"
+
+
+def test_row_pieces_merge_across_shading_and_a_row_ending_in_it_is_taken_through_it():
+    from assistant.label.lines import _merge_pieces
+
+    a, b = LineBox(440, 300, 630, 330, 28.0, "light", 5), LineBox(745, 300, 800, 330, 28.0, "light", 2)
+    stripe = [(585, 250, 740, 298)]  # a flank of a stripe just above the row, spanning the gap
+    assert len(_merge_pieces([a, b])) == 2  # 115 px apart: more than MERGE_GAP glyph heights
+    merged = _merge_pieces([a, b], stripe)
+    assert len(merged) == 1 and (merged[0].left, merged[0].right, merged[0].glyphs) == (440, 800, 7)
+    far = [(585, 420, 740, 470)]  # shading far below the row lies across another row
+    assert len(_merge_pieces([a, b], far)) == 2
+    short = LineBox(565, 350, 617, 378, 26.0, "light", 2)  # "PL", its "US" under the stripe
+    (taken,) = _merge_pieces([short], [(583, 388, 740, 436)])
+    assert taken.left == 565 and taken.right == 740
+    (kept,) = _merge_pieces([short], [(700, 388, 740, 436)])  # shading that does not start at the row's end
+    assert kept == short
+
+
 def test_a_solid_block_and_barcode_bars_are_not_lines():
     img = Image.new("L", (800, 400), 255)
     d = ImageDraw.Draw(img)
@@ -216,19 +269,21 @@ class ScriptedLineOCR(FakeOCR):
 
     def read_lines(self, crops, langs):
         self.asked.append((*self.current, langs))
-        text, conf = self.script.get((*self.current, langs), ("", 0.0))
-        return [OcrPass(langs, [OcrWord(t, conf, 0) for t in text.split()], region="line") for _ in crops]
+        said = self.script.get((*self.current, langs), ("", 0.0))
+        words = said if isinstance(said, list) else [(t, said[1]) for t in said[0].split()]  # [(word, conf)] or (text, conf)
+        return [OcrPass(langs, [OcrWord(t, c, 0) for t, c in words], region="line") for _ in crops]
 
 
 def _scripted_read(ocr: ScriptedLineOCR, boxes: list, img: Image.Image):
-    """read_name_lines with the crop being read made known to the scripted engine (through line_crop)."""
+    """read_name_lines with the crop being read made known to the scripted engine (through line_crop); the grey
+    pixels (clean=False) are told apart as polarity "grey"."""
     import assistant.label.name_lines as nl
 
     real = nl.line_crop
 
     def crop(image, box, clean=True):
         n = next(i for i, b in enumerate(boxes) if (b.left, b.top, b.right, b.bottom) == (box.left, box.top, box.right, box.bottom))
-        ocr.current = (n, box.polarity)
+        ocr.current = (n, box.polarity if clean else "grey")
         return real(image, box, clean)
 
     nl.line_crop = crop
@@ -275,6 +330,36 @@ def test_a_name_crop_no_model_reads_is_read_again_in_the_other_polarity():
     ocr = ScriptedLineOCR({(0, "light", "kor+eng"): ("AT Sas", 29.0)}, boxes)
     read = _scripted_read(ocr, boxes, Image.new("L", (700, 300), 255))
     assert read.passes[0].langs == "kor+eng" and read.passes[0].text == "AT Sas"
+
+
+ZH_PRODUCTS = [{"seq": "23", "product": "强力男宝胶囊", "manufacturer": "北京康力保健品有限公司", "source": "I2715.json"}]
+
+
+def test_a_name_no_model_makes_letters_of_in_either_polarity_is_read_from_its_grey_pixels():
+    # a heavy Han name under a dark stripe: the cleaned crop loses its strokes; kor+eng writes "?" and ":" for the
+    # blobs (confident) around one junk word, which is junk all the same (the CJK models are asked); neither
+    # polarity gives letters, the grey pixels do (chi_sim, its last character unsure), and that read is kept
+    boxes = [LineBox(100, 100, 400, 150, 45.0, "dark", 3)]
+    script = {(0, "dark", "kor+eng"): [("?", 90.0), ("RRR.", 18.0), (":", 81.0)],
+              (0, "dark", "chi_sim"): [("?", 40.0), ("力", 30.0), ("宝玻", 12.0)],
+              (0, "light", "kor+eng"): [("i", 20.0)],
+              (0, "grey", "kor+eng"): [("SABER", 35.0)],
+              (0, "grey", "chi_sim"): [("强力", 86.0), ("男", 73.0), ("宝", 93.0), ("胶", 0.0)]}
+    ocr = ScriptedLineOCR(script, boxes)
+    read = _scripted_read(ocr, boxes, Image.new("L", (600, 300), 255))
+    assert (0, "dark", "chi_sim") in ocr.asked  # "? RRR. :" is junk though its mean confidence is 63
+    assert read.info["grey"] == 1 and (0, "grey", "chi_sim") in ocr.asked
+    index = NameIndex(ListSnapshot.from_rows(ZH_PRODUCTS, []))
+    product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
+    assert product and product[0].strength == "strong" and product[0].canonical == "强力男宝胶囊"  # the last 囊 cut off
+    # a read that made out letters, only not clearly ("활력파워검", the last syllable at 35): no grey try, and that
+    # read is kept (the grey read's confident "위엄" would be two letters off)
+    ko = {(0, "dark", "kor+eng"): [("활력", 93.0), ("파", 93.0), ("워", 92.0), ("검", 35.0)],
+          (0, "grey", "kor+eng"): [("활력", 93.0), ("파", 93.0), ("위엄", 77.0)]}
+    ocr = ScriptedLineOCR(ko, boxes)
+    read = _scripted_read(ocr, boxes, Image.new("L", (600, 300), 255))
+    assert "grey" not in read.info and all(a[1] != "grey" for a in ocr.asked)
+    assert read.passes[0].text == "활력 파 워 검"
 
 
 @needs_fonts
