@@ -177,14 +177,19 @@ def _assemble(reads: dict[str, list[tuple[LineBox, OcrPass]]], box_of: dict[int,
 
 
 def _read_crop(ocr: Any, crop: Image.Image, first_model: str, models: dict[str, Any], hints: frozenset[str],
-               thai_suspected: bool, label_cjk: tuple[str, ...]) -> list[tuple[str, OcrPass]]:
-    """One crop read with `first_model`, then with the models that fit its read until one reads it clearly."""
-    first = ocr.read_lines([crop], first_model)[0]
+               thai_suspected: bool, label_cjk: tuple[str, ...], raw: bool = False) -> list[tuple[str, OcrPass]]:
+    """One crop read with `first_model`, then with the models that fit its read until one reads it clearly. raw: a
+    read that finds no text is made again as a raw line (`read_lines(raw=True)`)."""
+
+    def read(langs: str) -> OcrPass:
+        return ocr.read_lines([crop], langs, raw=True)[0] if raw else ocr.read_lines([crop], langs)[0]
+
+    first = read(first_model)
     out = [(first_model, first)]
     if first_model != "kor" and "kor" in first_model.split("+") and korean_lost_to_eng(first.words):
-        out.append(("kor", ocr.read_lines([crop], "kor")[0]))
+        out.append(("kor", read("kor")))
     for langs in dict.fromkeys(_models_for(first, models, hints, thai_suspected, label_cjk)):
-        p = ocr.read_lines([crop], langs)[0]
+        p = read(langs)
         out.append((langs, p))
         if confident(p):
             break
@@ -220,9 +225,10 @@ def read_name_lines(ocr: Any, img: Image.Image, settle: Settle, hints: frozenset
                 crop_reads, box_read = again, flipped
             elif max(letter_conf(p) for _, p in crop_reads + again) < CJK_JUNK_CONF:
                 # no model made out letters in either polarity: the separation itself may have failed (the strokes of
-                # a heavy Han font under a dark stripe closed up by the black-hat), so the grey pixels are read
+                # a heavy Han font under a dark stripe closed up by the black-hat), so the grey pixels are read, as a
+                # raw line where the single-line mode finds no text (a bold name with an outline)
                 grey = _read_crop(ocr, line_crop(img, box, clean=False), first_model, models, hints, thai_suspected,
-                                  label_cjk)
+                                  label_cjk, raw=True)
                 result.info["grey"] = result.info.get("grey", 0) + 1
                 if any(confident(p) or letter_conf(p) >= CJK_JUNK_CONF for _, p in grey):  # letters where none were
                     crop_reads = grey

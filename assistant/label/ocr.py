@@ -154,7 +154,7 @@ class LineReader(Protocol):
 
     models: dict[str, Any]
 
-    def read_lines(self, crops: list[Image.Image], langs: str) -> list[OcrPass]: ...
+    def read_lines(self, crops: list[Image.Image], langs: str, raw: bool = False) -> list[OcrPass]: ...
 
 
 def parse_tsv(tsv: str) -> list[OcrWord]:
@@ -215,7 +215,7 @@ class FakeOCR:
         words = [OcrWord(t, self.conf, i) for i, line in enumerate(self.lines) for t in line.split()]
         return OcrResult([OcrPass("fake", words)])
 
-    def read_lines(self, crops: list[Image.Image], langs: str) -> list[OcrPass]:
+    def read_lines(self, crops: list[Image.Image], langs: str, raw: bool = False) -> list[OcrPass]:
         out = []
         for _ in crops:
             n = len(self.line_calls)

@@ -54,6 +54,7 @@ SCRIPT_CONF = 70.0  # mean confidence of a CJK read that settles the rows' scrip
 # 50-65 and Chinese ones at 70-90 on the tuning photos; jpn reads Japanese ones at 78-93)
 NO_CJK_LETTERS = 4  # a CJK read with this many letters or digits and no Han or kana: the rows hold no CJK
 LINE_PSM = 7  # Tesseract page segmentation mode: treat the image as a single text line
+RAW_LINE_PSM = 13  # ... as a raw line: no search for text blobs first (a crop psm 7 finds no text in is read so)
 
 
 def usable_cores() -> int:
@@ -211,9 +212,10 @@ class TesseractEngine:
     def _submit(self, img: Image.Image, langs: str, handle: Handle | None = None, invert: bool = True) -> Future:
         return self._pool.submit(self._run, img, langs, handle, invert)
 
-    def read_lines(self, crops: list[Image.Image], langs: str) -> list[OcrPass]:
+    def read_lines(self, crops: list[Image.Image], langs: str, raw: bool = False) -> list[OcrPass]:
         """Each crop read as one text line (Tesseract's single-line mode, psm 7) with `langs`, one pass per
-        crop (region "line"), in order. Cheap on a name-sized crop; one core slot per crop.
+        crop (region "line"), in order. Cheap on a name-sized crop; one core slot per crop. raw: a crop in which
+        that mode finds no text is read again as a raw line (psm 13; the name reader's last try of a crop).
 
         The crops are dark glyphs on white by construction (name_lines.line_crop thresholds each line in its own
         polarity, and reads the other polarity itself when no model reads a crop), so Tesseract's inverted second
@@ -222,6 +224,11 @@ class TesseractEngine:
         for crop in crops:
             with self._slots:
                 p = self._recognize(crop, langs, None, psm=LINE_PSM, invert=False)
+                if raw and not p.words:
+                    # psm 7 still looks for text blobs first, and finds none in some crops of heavy, dense glyphs
+                    # (a bold Han name with an outline: 御品减肥咖啡 read as nothing by every model); the raw-line mode
+                    # reads the crop as it is
+                    p = self._recognize(crop, langs, None, psm=RAW_LINE_PSM, invert=False)
             p.region = "line"
             out.append(p)
         return out

@@ -20,7 +20,13 @@ from PIL import Image
 
 from assistant.errors import ConfigError
 from assistant.label.ocr import Handle, OcrPass, parse_tsv
-from assistant.label.tesseract import TesseractEngine, find_tessdata, installed_languages
+from assistant.label.tesseract import (
+    LINE_PSM,
+    RAW_LINE_PSM,
+    TesseractEngine,
+    find_tessdata,
+    installed_languages,
+)
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # before libtesseract is loaded: one thread per run
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
@@ -73,15 +79,22 @@ class TesserocrOCR(TesseractEngine):
 
     def _recognize(self, img: Image.Image, langs: str, handle: Handle | None = None, psm: int | None = None,
                    invert: bool = True) -> OcrPass:
-        with self._api(langs, psm) as api:
+        raw = psm == RAW_LINE_PSM  # served by the single-line API of the model, switched for this run (memory)
+        with self._api(langs, LINE_PSM if raw else psm) as api:
             # set at every run (an API serves both kinds of read; a second API per model would cost its memory)
             api.SetVariable("tessedit_do_invert", "1" if invert else "0")
-            self._set_image(api, img)
-            if not api.Recognize(timeout=int(self.timeout_s * 1000)):
+            if raw:
+                api.SetPageSegMode(RAW_LINE_PSM)
+            try:
+                self._set_image(api, img)
+                if not api.Recognize(timeout=int(self.timeout_s * 1000)):
+                    api.Clear()
+                    return OcrPass(langs)
+                tsv = api.GetTSVText(0)
                 api.Clear()
-                return OcrPass(langs)
-            tsv = api.GetTSVText(0)
-            api.Clear()
+            finally:
+                if raw:
+                    api.SetPageSegMode(LINE_PSM)
         return OcrPass(langs, parse_tsv(TSV_HEADER + tsv))
 
     def orientation(self, img: Image.Image) -> tuple[int, float]:

@@ -102,7 +102,7 @@ class LineReader:
     def __init__(self, reads: dict[str, list[OcrWord]]) -> None:
         self.reads = reads
 
-    def read_lines(self, crops, langs):  # noqa: ANN001
+    def read_lines(self, crops, langs, raw=False):  # noqa: ANN001
         return [OcrPass(langs, list(self.reads.get(langs, [])), region="line") for _ in crops]
 
 

@@ -267,7 +267,7 @@ class ScriptedLineOCR(FakeOCR):
         self.script, self.boxes, self.asked = script, boxes, []
         self.current: tuple[int, str] = (0, "dark")
 
-    def read_lines(self, crops, langs):
+    def read_lines(self, crops, langs, raw=False):
         self.asked.append((*self.current, langs))
         said = self.script.get((*self.current, langs), ("", 0.0))
         words = said if isinstance(said, list) else [(t, said[1]) for t in said[0].split()]  # [(word, conf)] or (text, conf)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -65,3 +66,34 @@ def test_dark_label_is_inverted_and_skew_is_found():
     out, info = preprocess(tilted, PreprocessOptions())
     assert info.get("inverted") and abs(info.get("deskew_deg", 0) + 8) <= 1.5
     assert np.median(np.asarray(out)) > 128  # now dark text on light
+
+
+CJK_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+
+
+@needs_tesseract
+@pytest.mark.skipif(not Path(CJK_BOLD).exists(), reason="Noto Sans CJK Bold not installed")
+@pytest.mark.parametrize("engine", ["cli", "api"])
+def test_a_name_crop_the_single_line_mode_finds_no_text_in_is_read_as_a_raw_line(engine):
+    # a heavy Han name with a dark outline (as printed on a box): Tesseract's single-line mode (psm 7) still looks for
+    # text blobs first and finds none, so every model read nothing; the raw-line mode reads the crop as it is
+    from assistant.label.tesseract import LINE_PSM
+
+    if engine == "api":
+        pytest.importorskip("tesserocr")
+        from assistant.label.tesseract_api import TesserocrOCR as Engine
+    else:
+        Engine = TesseractOCR
+    crop = Image.new("L", (480, 110), 225)
+    ImageDraw.Draw(crop).text((20, 15), "御品减肥咖啡", font=ImageFont.truetype(CJK_BOLD, 64), fill=60,
+                              stroke_width=2, stroke_fill=10)
+    ocr = Engine(["chi_sim"])
+    if ocr._recognize(crop, "chi_sim", None, psm=LINE_PSM, invert=False).words:
+        pytest.skip("this Tesseract finds the text in single-line mode")
+    assert not ocr.read_lines([crop], "chi_sim")[0].words  # the usual single-line read
+    (read,) = ocr.read_lines([crop], "chi_sim", raw=True)  # the name reader's last try
+    assert read.region == "line" and "御品减肥" in read.text.replace(" ", "")
+    # the engine's single-line reader is left as it was: a plain line still reads in psm 7
+    plain = Image.new("L", (480, 110), 255)
+    ImageDraw.Draw(plain).text((20, 15), "西布曲明", font=ImageFont.truetype(CJK, 64, index=2), fill=0)
+    assert "西布曲明" in ocr._recognize(plain, "chi_sim", None, psm=LINE_PSM, invert=False).text.replace(" ", "")
