@@ -12,7 +12,8 @@ reader (name_lines.py) can read the tallest ones with the model that fits:
    overlaps the line's rows and is close to its right end (gaps scale with the glyph height);
 4. components with soft edges are not ink: the dark flanks of a specular stripe across a band (or of a shadow's
    edge) differ from the median background as much as letters do, but fade over many pixels where letters have a
-   crisp edge (`SOFT_EDGE`);
+   crisp edge (`SOFT_EDGE`); pieces of one row split by such shading (the letters under a stripe washed out) are
+   merged across it, and a row ending at it is taken through it;
 5. lines of too few glyphs (unless next to, under or over a line of the same height: a piece past a specular
    stripe, a wrapped name's last character or word), barcode bars (only thin tall strokes) and lines found in both polarities (the
    weaker copy) are dropped; lines come back tallest first.
@@ -29,6 +30,7 @@ a line broken by a wide gap (two columns) comes back as two lines.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -45,7 +47,8 @@ STRIPE_GAP = 6.0  # ... and pieces this far apart when shading lies between them
 STRIPE_REACH = 3.0  # shading within this many glyph heights above or below a row counts as lying across it
 SOFT_MIN_PX = 3 * MIN_GLYPH_PX  # components this tall or more (analysed pixels) are tested for soft edges
 SOFT_EDGE = 0.06  # a component whose median edge step (grey levels per pixel) is below this share of its contrast
-# is shading, not ink: glyphs measure 0.17-0.45 even blurred or at low resolution, a stripe's flanks 0.02-0.06
+# is shading, not ink: text lines measure mostly 0.17-0.45 and the softest real ones (blurred, dim, low resolution)
+# 0.07-0.10; a stripe's flanks 0.02-0.06 (dev21 and dev41 renders, docs/BENCHMARKS.md)
 
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom
@@ -74,8 +77,9 @@ class LineBox:
 
 
 def _ink_masks(gray: np.ndarray, coarse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(dark, light) ink masks, and each pixel's contrast with its background (grey levels). coarse: the background is estimated on a half-size copy and scaled back (a wide
-    median is smooth; a quarter of the pixels costs a quarter of the time on a full-resolution image)."""
+    """(dark, light) ink masks, and each pixel's contrast with its background (grey levels). coarse: the
+    background is estimated on a half-size copy and scaled back (a wide median is smooth; a quarter of the pixels
+    costs a quarter of the time on a full-resolution image)."""
     import cv2
 
     h, w = gray.shape
@@ -112,8 +116,9 @@ def _soft(comp: np.ndarray, gray: np.ndarray, contrast: np.ndarray) -> bool:
 
 def _components(mask: np.ndarray, small: bool = False, gray: np.ndarray | None = None,
                 contrast: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Glyph-sized components as rows (x, y, w, h, area), and the glyph-sized ones dropped for soft edges. small: wide components that are not filled bars are kept
-    (small print's letters touch one another: "1,3-Dimethylamylamine" can be one blob eight glyphs wide).
+    """Glyph-sized components as rows (x, y, w, h, area), and the glyph-sized ones dropped for soft edges. small:
+    wide components that are not filled bars are kept (small print's letters touch one another:
+    "1,3-Dimethylamylamine" can be one blob eight glyphs wide).
     gray, contrast (`_ink_masks`): components SOFT_MIN_PX tall or more with soft edges are dropped (`_soft`); smaller
     ones cannot pass for a name line, and testing them all would cost more than the rest of the detection."""
     import cv2
@@ -172,8 +177,9 @@ def _group(comps: np.ndarray) -> list[list[int]]:
 
 def _lines_of(mask: np.ndarray, polarity: str, scale: float, small: bool = False, gray: np.ndarray | None = None,
               contrast: np.ndarray | None = None) -> tuple[list[LineBox], list[LineBox], list[Box]]:
-    """(lines, short rows, soft components' boxes): a short row is one glyph-sized piece or a row narrower than a word ("茶", "MAX" with
-    its letters touching), kept apart: on its own it is noise, under or over a line it is a wrapped name's end."""
+    """(lines, short rows, soft components' boxes in the image's pixels): a short row is one glyph-sized piece or a
+    row narrower than a word ("茶", "MAX" with its letters touching), kept apart: on its own it is noise, under or
+    over a line it is a wrapped name's end."""
     comps, soft = _components(mask, small, gray, contrast)
     out: list[LineBox] = []
     short: list[LineBox] = []
@@ -234,14 +240,14 @@ def _with_wrapped_ends(lines: list[LineBox], short: list[LineBox]) -> list[LineB
             for i, ln in enumerate(lines)]
 
 
-def _shaded_gap(a: LineBox, b: LineBox, shading: list[Box]) -> bool:
+def _shaded_gap(a: LineBox, b: LineBox, shading: Sequence[Box]) -> bool:
     """The columns between `a` and `b` hold shading (a soft component within STRIPE_REACH glyph heights of the row):
     a specular stripe lies across the row and washed out the letters under it."""
     reach = STRIPE_REACH * a.height
     return any(s[0] < b.left and s[2] > a.right and s[1] < a.bottom + reach and s[3] > a.top - reach for s in shading)
 
 
-def _merge_pieces(lines: list[LineBox], shading: list[Box] = ()) -> list[LineBox]:  # type: ignore[assignment]
+def _merge_pieces(lines: list[LineBox], shading: Sequence[Box] = ()) -> list[LineBox]:
     """Pieces of one row split by a specular stripe or a wide letter gap: same polarity, same glyph height,
     same rows, less than MERGE_GAP glyph heights apart, or STRIPE_GAP when shading lies between them."""
     out: list[LineBox] = []
@@ -260,7 +266,7 @@ def _merge_pieces(lines: list[LineBox], shading: list[Box] = ()) -> list[LineBox
     return [_into_shading(b, shading) for b in out]
 
 
-def _into_shading(b: LineBox, shading: list[Box]) -> LineBox:
+def _into_shading(b: LineBox, shading: Sequence[Box]) -> LineBox:
     """A row that ends at shading lying across it (a specular stripe: the letters under it washed out) is taken on
     to the shading's far edge, at most STRIPE_GAP glyph heights ("SUGAR BALANCE" / "PL" + the "US" under the stripe)."""
     reach, h = STRIPE_REACH * b.height, b.height

@@ -264,11 +264,12 @@ class ScriptedLineOCR(FakeOCR):
 
     def __init__(self, script: dict, boxes: list):
         super().__init__([])
-        self.script, self.boxes, self.asked = script, boxes, []
+        self.script, self.boxes, self.asked, self.raw = script, boxes, [], []
         self.current: tuple[int, str] = (0, "dark")
 
     def read_lines(self, crops, langs, raw=False):
         self.asked.append((*self.current, langs))
+        self.raw += [(*self.current, langs)] if raw else []
         said = self.script.get((*self.current, langs), ("", 0.0))
         words = said if isinstance(said, list) else [(t, said[1]) for t in said[0].split()]  # [(word, conf)] or (text, conf)
         return [OcrPass(langs, [OcrWord(t, c, 0) for t, c in words], region="line") for _ in crops]
@@ -349,6 +350,7 @@ def test_a_name_no_model_makes_letters_of_in_either_polarity_is_read_from_its_gr
     read = _scripted_read(ocr, boxes, Image.new("L", (600, 300), 255))
     assert (0, "dark", "chi_sim") in ocr.asked  # "? RRR. :" is junk though its mean confidence is 63
     assert read.info["grey"] == 1 and (0, "grey", "chi_sim") in ocr.asked
+    assert ocr.raw == [a for a in ocr.asked if a[1] == "grey"]  # only the grey try reads as a raw line where needed
     index = NameIndex(ListSnapshot.from_rows(ZH_PRODUCTS, []))
     product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
     assert product and product[0].strength == "strong" and product[0].canonical == "强力男宝胶囊"  # the last 囊 cut off
