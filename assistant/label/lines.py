@@ -120,7 +120,7 @@ def _components(mask: np.ndarray, small: bool = False, gray: np.ndarray | None =
     wide components that are not filled bars are kept (small print's letters touch one another:
     "1,3-Dimethylamylamine" can be one blob eight glyphs wide).
     gray, contrast (`_ink_masks`): components SOFT_MIN_PX tall or more with soft edges are dropped (`_soft`); smaller
-    ones cannot pass for a name line, and testing them all would cost more than the rest of the detection."""
+    ones cannot pass for a name line, and testing them all cost 5-7 ms a photo (a quarter of the detection)."""
     import cv2
 
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)

@@ -182,7 +182,7 @@ def _read_crop(ocr: Any, crop: Image.Image, first_model: str, models: dict[str, 
     read that finds no text is made again as a raw line (`read_lines(raw=True)`)."""
 
     def read(langs: str) -> OcrPass:
-        return ocr.read_lines([crop], langs, raw=True)[0] if raw else ocr.read_lines([crop], langs)[0]
+        return ocr.read_lines([crop], langs, raw=raw)[0]
 
     first = read(first_model)
     out = [(first_model, first)]
