@@ -133,6 +133,24 @@ def test_a_question_asking_for_a_period_prefers_the_article_that_states_one():
     assert answer_type_order(hits, recs, "반입 신고는 누가 해?") == ["a", "b", "c"]
 
 
+def test_a_question_about_what_a_regulation_is_for_gets_its_purpose_article():
+    from assistant.records import Record
+    from assistant.retrieval.retriever import answer_type_order
+
+    recs = {
+        "def": Record("regulation", "고시.txt", "제2조", "제2조(정의)",
+                      "이 고시에서 \"국제우편물\"이란 우체국을 통하여 외국과 주고받는 우편물을 말한다.", {}),
+        "aim": Record("regulation", "고시.txt", "제1조", "제1조(목적)",
+                      "이 고시는 국제우편물의 통관 절차를 정하는 것을 목적으로 한다.", {}),
+        "box": Record("regulation", "고시.txt", "제7조", "제7조(검사)", "세관공무원은 우편물을 검사할 수 있다.", {}),
+    }
+    hits = [("def", 10.0), ("box", 7.0), ("aim", 6.0)]  # the definitions article shares most words with the question
+    assert answer_type_order(hits, recs, "외국 소포를 다루는 규정은 뭘 하려고 만든 거예요?")[0] == "aim"
+    assert answer_type_order(hits, recs, "이 고시의 목적이 뭐야?")[0] == "aim"
+    # "만든" about a product, not a regulation: no purpose asked
+    assert answer_type_order(hits, recs, "어디서 만든 물건인지 우편물에 적어야 해?") == ["def", "box", "aim"]
+
+
 def test_findings_whose_year_and_office_the_question_names_rank_first():
     from assistant.records import Record
     from assistant.retrieval.retriever import finding_cue_rank
