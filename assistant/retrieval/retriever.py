@@ -181,7 +181,7 @@ _ASKS: list[tuple[re.Pattern[str], re.Pattern[str], float]] = [
     # what a regulation itself is for ("이 고시는 뭘 하려고 만든 거야?"): its purpose article (제1조(목적)). A
     # stronger lift, since only that article answers it (tuning split: 3 of 4 such questions missed it at 0.3; 0.6,
     # 1.0 and 2.0 all find the 4, regulations R@1 0.628 → 0.640, nothing else moved)
-    (re.compile(r"(?:규정|고시|법|지침|훈령|규칙|제도)\S*\s.*(?:만든|만들어\S*|목적|취지)"),
+    (re.compile(r"(?:규정|고시|법|지침|훈령|규칙|제도)\S*\s.*(?:만든\s*(?:거|것|이유)|만들었|만들어진|목적이\s*뭐|목적은|취지)"),
      re.compile(r"\(목적\)|목적으로\s*한다"), PURPOSE_BOOST),
     # when a notice itself is reviewed ("몇 년마다 다시 손봐?"): its review-period article (재검토기한), which every
     # 고시 and 훈령 carries; only that article answers it

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.records import KINDS, Record
 from assistant.store.db import Database, SourceRow
-from assistant.store.dense import FilteredDense
+from assistant.store.dense import EXACT_MAX, FilteredDense
 from assistant.store.keyword import KeywordIndex
 from assistant.store.lock import FileLock
 from assistant.store.tokens import Tokenizer, resolve_tokenizer
@@ -247,7 +247,11 @@ class Index:
             return []
         vec = self.embedder.embed_query(query)
         if filters is None or filters.is_empty():
-            return self._existing(self._chroma_query(vec, k + 10, None), k)
+            if self._kw is None or len(self._kw) > EXACT_MAX:
+                return self._existing(self._chroma_query(vec, k + 10, None), k)
+            from assistant.retrieval.filters import Filters as _Filters
+
+            filters = _Filters()  # a small index: scored exactly (dense.py)
         return self._dense.search(vec, k, filters, self._chroma_query, self.db, self._kw, self.vectors())
 
     def _chroma_query(self, vec: Any, n: int, where: dict | None, kinds: list[str] | None = None

@@ -190,6 +190,7 @@ def test_three_dense_filter_paths_agree(home, monkeypatch):
     import assistant.store.dense as dense
 
     idx = _crowded_index(home)
+    monkeypatch.setattr(dense, "EXACT_MAX", 0)  # this index is small enough to be scored exactly: the other paths
     f = Filters(kinds=["finding"], year_from=2020)
     q = "여행자 휴대품 면세 처리 사례"
     oversampled = idx.vector_search(q, 2, f)
@@ -203,6 +204,36 @@ def test_three_dense_filter_paths_agree(home, monkeypatch):
     for a, b in zip(exact, where, strict=True):
         assert abs(a[1] - b[1]) < 1e-4
     assert {r.metadata["year"] for r in idx.get(ids(exact))} == {2020, 2021}
+
+
+def test_a_small_index_is_scored_exactly_without_the_ann_index(home, monkeypatch):
+    """Up to EXACT_MAX allowed records the dense channel is exact cosine over every allowed record (HNSW is
+    approximate, and its misses differ from one process to the next), for no filter, a role and a metadata filter."""
+    import numpy as np
+
+    from assistant.store.index import doc_text
+    from assistant.store.vectors import VectorStore
+
+    idx = _crowded_index(home)
+    idx.replace_source(row("/d/관세법_샘플.txt"), regulation_records())
+    idx.sync()
+
+    def no_ann(*a, **k):
+        raise AssertionError("the ANN index was asked")
+
+    monkeypatch.setattr(VectorStore, "query", no_ann)
+    q = "여행자 휴대품 면세 처리 사례"
+    qv = np.asarray(idx.embedder.embed_query(q), dtype=np.float32)
+    for f in (None, Filters.for_role("officer"), Filters(kinds=["finding"], year_from=2020)):
+        hits = idx.vector_search(q, 6, f)
+        allowed = [r for r in idx.get(idx.vectors().ids_by_kind().get("regulation", []) +
+                                      idx.vectors().ids_by_kind().get("finding", []))
+                   if f is None or f.matches(r.kind, r.source, r.metadata)]
+        docs = np.asarray(idx.embedder.embed_documents([doc_text(r.title, r.text) for r in allowed]), dtype=np.float32)
+        sims = docs @ qv
+        want = sorted(sims, reverse=True)[: len(hits)]
+        assert len(hits) == min(6, len(allowed))
+        assert np.allclose([s for _, s in hits], want, atol=1e-4)  # the true top scores, none skipped
 
 
 def test_vectors_are_partitioned_by_kind(home):
