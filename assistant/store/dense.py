@@ -3,7 +3,7 @@
 Chroma's `where` clauses cost time in proportion to the records they match (30-80 ms at 10k on
 this machine, ~10x that at 100k), while an unfiltered HNSW query costs 1-5 ms even for 1,000
 neighbours. Vectors live in one collection per kind (see vectors.py), so a filter on kinds only (the officer
-role, `--kind`) just searches the allowed kinds' collections: exact, no `where`. Other filters:
+role, `--kind`) just searches the allowed kinds' collections, no `where`. Other filters:
 1. estimate the allowed fraction p from the keyword snapshot's cached filter mask; when
    1.5*(k+10)/p neighbours are few enough (<= OVERSAMPLE_CAP), ask Chroma for that many unfiltered
    and keep the first k that pass `Filters.matches` on their SQLite rows (widening 4x, up to the
@@ -16,10 +16,10 @@ role, `--kind`) just searches the allowed kinds' collections: exact, no `where`.
 
 Whatever the filter, a search whose allowed records number at most EXACT_MAX is scored exactly (path 2): HNSW is
 approximate, and on the built-in hashed embedder's flat similarities (0.22-0.29 for most records) it drops true
-neighbours, a different one in each process, since the graph is not the same from one process to the next. The
-same question then got another top 5 after a restart (3 to 16 of 60 questions between two processes on the bench
-home of 1,036 records; 1 in 242 changed rank 1). At a few thousand records the exact scores cost about a
-millisecond.
+neighbours, a different one in each process (the cause inside Chroma was not looked into). The
+same question then got other results after a restart (two processes on the bench home of 1,036 records: 15 of 60
+questions with another dense top 40, 2 with another final top 5; in one run a tuning question changed rank 1). At a
+few thousand records the exact scores cost about a millisecond.
 """
 
 from __future__ import annotations
