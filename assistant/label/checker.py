@@ -48,6 +48,7 @@ from assistant.label.small_print import read_small_print
 from assistant.label.snapshot import ListSnapshot
 from assistant.label.tesseract import CROWDED, script_hints, thai_cues, usable_cores
 from assistant.label.verdict import HAZARD, Decision, decide
+from assistant.label.verify import reread_near_misses
 
 Progress = Callable[[str, float, Any], None]
 
@@ -330,6 +331,7 @@ class LabelChecker:
                 texts.append(lines_text(small))
                 barcodes = barcodes + self._printed_barcodes(small, barcodes)
                 matches = match_all(index, passes, barcodes)
+        retried: dict[int, list[OcrPass]] = {}
         if self._needs_retry(matches, prepared_images):  # type: ignore[arg-type]
             for n, ((prepared, first_result), info) in enumerate(zip(prepared_images, infos, strict=True)):
                 report("retry", 0.6 + 0.3 * n / len(loaded), n + 1)
@@ -355,9 +357,19 @@ class LabelChecker:
                 passes += result.passes
                 merged_ocr.passes += result.passes
                 texts.append(result.text)
+                retried[n] = result.passes
                 info["retry"] = kinds[best][0] if best >= 0 else "none"
             barcodes = barcodes + self._printed_barcodes(passes, barcodes)
             matches = match_all(index, passes, barcodes)
+        if not any(m.strength == "strong" for m in matches) and infos:
+            # a listed Han / kana name read one glyph off (育六宾 for 育亨宾): its words read again, enlarged (verify.py)
+            sources = [(img, res.passes + retried.get(n, [])) for n, (img, res) in enumerate(prepared_images)]
+            again = reread_near_misses(self.ocr, index, sources, infos[0])
+            if again:
+                passes += again
+                merged_ocr.passes += again
+                texts.append(lines_text(again))
+                matches = match_all(index, passes, barcodes)
         if name_passes:  # after the page passes: the parsed name candidates come from the first page pass
             merged_ocr.passes += name_passes
             texts.append(lines_text(name_passes))

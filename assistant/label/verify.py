@@ -1,0 +1,127 @@
+"""Near misses read again, enlarged (한 글자 차이 재판독): a listed Han or kana name read one character off.
+
+`chi_sim` writes some glyphs of small print as a look-alike: 育亨宾 (yohimbine) read 育六宾, 格列苯脲 (glibenclamide)
+read 格列茶脲, on one label after another at the same size. A name of three or more Han or kana characters is never
+matched with a character swapped (格列苯脲 and 格列美脲 are both real drugs). Instead, where a page or row pass read a
+listed name with exactly one character of the same script different, those words' box is cropped from the image the
+pass read, enlarged and read again as one line by the same model. Only an exact read of the listed name in that crop
+is evidence (the matcher then treats it like any other pass); a crop that reads the same look-alike again adds nothing.
+
+The trigger is rare (a listed name one glyph off), so the extra reads cost nothing on most labels; at most
+MAX_CROPS crops are read per check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image
+
+from assistant.label.match import NameIndex, Stream, _script_class
+from assistant.label.ocr import OcrPass
+
+SCALES = (2.0, 1.5)  # the crop enlarged: 2x read 育亨宾 where the page pass and 1x read 育六宾 (dev render)
+MAX_CROPS = 3
+MIN_LEN, MAX_LEN = 3, 12
+READ_AGAIN = ("page", "rows")  # passes whose word boxes are in the prepared image's pixels
+
+
+@dataclass
+class NearMiss:
+    key: str  # the listed name (compact)
+    start: int
+    end: int
+    langs: str
+
+
+def one_off_keys(index: NameIndex) -> dict[str, list[str]]:
+    """Han / kana ingredient names of MIN_LEN..MAX_LEN characters by their one-wildcard forms ("育?宾" → 育亨宾),
+    cached on the index."""
+    cached = getattr(index, "_one_off", None)
+    if cached is not None:
+        return cached
+    table: dict[str, list[str]] = {}
+    for t in index.terms:
+        if t.script in ("han", "kana") and MIN_LEN <= len(t.key) <= MAX_LEN:
+            for i in range(len(t.key)):
+                table.setdefault(t.key[:i] + "\0" + t.key[i + 1:], []).append(t.key)
+    index._one_off = table  # type: ignore[attr-defined]
+    return table
+
+
+def near_misses(index: NameIndex, stream: Stream, langs: str) -> list[NearMiss]:
+    """Windows of the pass's text that read a listed Han / kana name with one character swapped for another of the
+    same script, where the name itself was not read."""
+    table = one_off_keys(index)
+    if not table or not stream.text:
+        return []
+    text = stream.text
+    lengths = sorted({len(k) - 1 for k in table})
+    out: list[NearMiss] = []
+    seen: set[str] = set()
+    for n in lengths:
+        size = n + 1
+        for start in range(0, len(text) - size + 1):
+            window = text[start:start + size]
+            for i in range(size):
+                keys = table.get(window[:i] + "\0" + window[i + 1:])
+                if not keys:
+                    continue
+                for key in keys:
+                    if key in seen or key == window or key in text:
+                        continue
+                    if _script_class(window[i]) != _script_class(key[i]):
+                        continue  # a dropped stroke reads as punctuation or a Latin letter: not a look-alike
+                    seen.add(key)
+                    out.append(NearMiss(key, start, start + size, langs))
+    return out
+
+
+def _box(words: list[Any], img: Image.Image) -> tuple[int, int, int, int] | None:
+    if not words:
+        return None
+    h = sorted(w.height for w in words)[len(words) // 2] or 1  # the median glyph: a split-off radical is shorter
+    left = min(w.left for w in words) - h // 2
+    top = min(w.top for w in words) - h // 5  # the line's own band: the lines above and below stay out
+    right = max(w.left + w.width for w in words) + h // 2
+    bottom = max(w.top + w.height for w in words) + h // 5
+    box = (max(0, left), max(0, top), min(img.width, right), min(img.height, bottom))
+    return box if box[2] - box[0] > 4 and box[3] - box[1] > 4 else None
+
+
+def reread_near_misses(ocr: Any, index: NameIndex, sources: list[tuple[Image.Image, list[OcrPass]]],
+                       info: dict | None = None) -> list[OcrPass]:
+    """Exact reads of listed names that a pass read one character off, from enlarged crops (module docstring)."""
+    if not hasattr(ocr, "read_lines"):
+        return []
+    found: list[OcrPass] = []
+    tried: set[tuple[str, tuple[int, int, int, int]]] = set()
+    crops = 0
+    for img, passes in sources:
+        for p in passes:
+            if p.region not in READ_AGAIN or p.langs not in ("chi_sim", "jpn", "chi_tra"):
+                continue
+            stream = Stream.build(p.words)
+            for miss in near_misses(index, stream, p.langs):
+                box = _box(stream.words_at(miss.start, miss.end), img)
+                if box is None or (miss.key, box) in tried:
+                    continue
+                tried.add((miss.key, box))
+                if crops >= MAX_CROPS:
+                    return found
+                crops += 1
+                crop = img.crop(box)
+                for scale in SCALES:
+                    big = crop.resize((round(crop.width * scale), round(crop.height * scale)), Image.Resampling.LANCZOS)
+                    read = ocr.read_lines([big], miss.langs)[0]
+                    if miss.key in Stream.build(read.words).text:
+                        for w in read.words:  # back to the image's pixels
+                            w.left, w.top = box[0] + round(w.left / scale), box[1] + round(w.top / scale)
+                            w.width, w.height = round(w.width / scale), round(w.height / scale)
+                        read.region = "verify"
+                        found.append(read)
+                        if info is not None:
+                            info.setdefault("reread", []).append(f"{miss.key} ×{scale:g}")
+                        break
+    return found
