@@ -13,6 +13,7 @@ MAX_CROPS crops are read per check.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ SCALES = (2.0, 1.5)  # the crop enlarged: 2x read 育亨宾 where the page pass 
 MAX_CROPS = 3
 MIN_LEN, MAX_LEN = 3, 12
 READ_AGAIN = ("page", "rows")  # passes whose word boxes are in the prepared image's pixels
+_CJK_RUN = re.compile(rf"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]{{{MIN_LEN},}}")
 
 
 @dataclass
@@ -57,24 +59,19 @@ def near_misses(index: NameIndex, stream: Stream, langs: str) -> list[NearMiss]:
     if not table or not stream.text:
         return []
     text = stream.text
-    lengths = sorted({len(k) - 1 for k in table})
+    sizes = sorted({len(k) for k in table})
     out: list[NearMiss] = []
     seen: set[str] = set()
-    for n in lengths:
-        size = n + 1
-        for start in range(0, len(text) - size + 1):
-            window = text[start:start + size]
-            for i in range(size):
-                keys = table.get(window[:i] + "\0" + window[i + 1:])
-                if not keys:
-                    continue
-                for key in keys:
-                    if key in seen or key == window or key in text:
-                        continue
-                    if _script_class(window[i]) != _script_class(key[i]):
-                        continue  # a dropped stroke reads as punctuation or a Latin letter: not a look-alike
-                    seen.add(key)
-                    out.append(NearMiss(key, start, start + size, langs))
+    for run in _CJK_RUN.finditer(text):  # a swapped glyph of the same script: the window is Han / kana throughout
+        for size in sizes:
+            for start in range(run.start(), run.end() - size + 1):
+                window = text[start:start + size]
+                for i in range(size):
+                    for key in table.get(window[:i] + "\0" + window[i + 1:], ()):
+                        if key in seen or key == window or key in text or _script_class(window[i]) != _script_class(key[i]):
+                            continue
+                        seen.add(key)
+                        out.append(NearMiss(key, start, start + size, langs))
     return out
 
 
