@@ -46,6 +46,7 @@ EXACT_MAX = 5000  # allowed records up to this many: always scored exactly (dete
 CACHE_ENTRIES = 4
 
 Query = Callable[[Any, int, "dict[str, Any] | None", "list[str] | None"], "list[tuple[str, float]]"]
+Fetch = Callable[[list[str], "list[str] | None"], "tuple[list[str], np.ndarray]"]
 
 
 class FilteredDense:
@@ -56,13 +57,18 @@ class FilteredDense:
         self._subsets.clear()
 
     def search(self, vec: np.ndarray, k: int, filters: Filters, query: Query, db: Database,
-               kw: KeywordIndex | None, vs: VectorStore) -> list[tuple[str, float]]:
+               kw: KeywordIndex | None, vs: VectorStore, fetch: Fetch | None = None) -> list[tuple[str, float]]:
+        """`fetch(ids, kinds)` gives stored vectors (vs.embeddings when None); when it fails (another process is
+        rewriting those records right now) the search falls back to the approximate paths below."""
+        fetch = fetch or vs.embeddings
         kinds = filters.allowed_kinds(KINDS) if (filters.kinds or filters.exclude_kinds) else None
         mask = kw.mask(filters) if kw is not None and len(kw) else None
         if mask is None and kw is not None and len(kw) and filters.is_empty():
             mask = np.ones(len(kw), dtype=bool)
         if kw is not None and mask is not None and 0 < int(mask.sum()) <= EXACT_MAX:
-            return self._exact(vec, k, filters, db, kw, vs, mask, kinds)
+            exact = self._exact(vec, k, filters, db, kw, vs.name, fetch, mask, kinds)
+            if exact is not None:
+                return exact
         if replace(filters, kinds=None, exclude_kinds=None).is_empty():
             # kinds only (role, --kind): the allowed kinds' collections answer, no `where` needed
             return self._passing(query(vec, k + 10, None, kinds), filters, db, k)
@@ -83,7 +89,9 @@ class FilteredDense:
             # the query's neighbourhood is mostly filtered out (filter and topic correlate): widen
             want = min(want * 4, OVERSAMPLE_CAP)
         if kw is not None and mask is not None and int(mask.sum()) <= BRUTE_MAX:
-            return self._exact(vec, k, filters, db, kw, vs, mask, kinds)
+            exact = self._exact(vec, k, filters, db, kw, vs.name, fetch, mask, kinds)
+            if exact is not None:
+                return exact
         hits = query(vec, k + 10, filters.where(), kinds)
         return self._passing(hits, filters, db, k)
 
@@ -94,14 +102,20 @@ class FilteredDense:
         rows = db.filter_rows([h[0] for h in hits])
         return [h for h in hits if h[0] in rows and filters.matches(*rows[h[0]])][:k]
 
-    def _exact(self, vec: np.ndarray, k: int, filters: Filters, db: Database, kw: KeywordIndex,
-               vs: VectorStore, mask: np.ndarray, kinds: list[str] | None) -> list[tuple[str, float]]:
-        key = (str(kw.directory), vs.name, repr(filters))
+    def _exact(self, vec: np.ndarray, k: int, filters: Filters, db: Database, kw: KeywordIndex, store_name: str,
+               fetch: Fetch, mask: np.ndarray, kinds: list[str] | None) -> list[tuple[str, float]] | None:
+        """Exact cosine over the allowed records; None when their vectors cannot be fetched now."""
+        key = (str(kw.directory), store_name, repr(filters))
         cached = self._subsets.get(key)
         if cached is None:
             ids = [kw.ids[i] for i in np.flatnonzero(mask)]
-            got_ids, matrix = vs.embeddings(ids, kinds)
-            cached = (got_ids, matrix)
+            try:
+                cached = fetch(ids, kinds)
+            except Exception as exc:
+                if type(exc).__name__ == "ConfigError":
+                    raise
+                # Chroma's get() fails outright ("Error finding id") when a listed record is deleted mid-read
+                return None
             self._subsets[key] = cached
             while len(self._subsets) > CACHE_ENTRIES:
                 self._subsets.popitem(last=False)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.records import KINDS, Record
 from assistant.store.db import Database, SourceRow
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from assistant.retrieval.filters import Filters
     from assistant.settings import Settings
     from assistant.store.vectors import VectorStore
+
+_T = TypeVar("_T")
 
 __all__ = ["Index", "SourceRow"]
 
@@ -252,17 +254,24 @@ class Index:
             from assistant.retrieval.filters import Filters as _Filters
 
             filters = _Filters()  # a small index: scored exactly (dense.py)
-        return self._dense.search(vec, k, filters, self._chroma_query, self.db, self._kw, self.vectors())
+        return self._dense.search(vec, k, filters, self._chroma_query, self.db, self._kw, self.vectors(),
+                                  self._chroma_embeddings)
 
     def _chroma_query(self, vec: Any, n: int, where: dict | None, kinds: list[str] | None = None
                       ) -> list[tuple[str, float]]:
+        return self._chroma(lambda vs: vs.query(vec, n, where, kinds))
+
+    def _chroma_embeddings(self, ids: list[str], kinds: list[str] | None) -> tuple[list[str], Any]:
+        return self._chroma(lambda vs: vs.embeddings(ids, kinds))
+
+    def _chroma(self, call: Callable[[VectorStore], _T]) -> _T:
         try:
-            return self.vectors().query(vec, n, where, kinds)
+            return call(self.vectors())
         except Exception as exc:
             if type(exc).__name__ == "ConfigError":
                 raise
             # another process is writing the local store right now: reopen and ask once more
-            return self.vectors(reopen=True).query(vec, n, where, kinds)
+            return call(self.vectors(reopen=True))
 
     def _existing(self, hits: list[tuple[str, float]], k: int) -> list[tuple[str, float]]:
         if not hits:

@@ -236,6 +236,32 @@ def test_a_small_index_is_scored_exactly_without_the_ann_index(home, monkeypatch
         assert np.allclose([s for _, s in hits], want, atol=1e-4)  # the true top scores, none skipped
 
 
+def test_exact_scoring_falls_back_to_the_ann_index_when_vectors_cannot_be_fetched(home, monkeypatch):
+    """Chroma's get() raises ("Error finding id") when another process deletes a listed record mid-read (seen in CI
+    during a re-ingest): the search then answers from the ANN index instead of failing, and caches nothing."""
+    import assistant.store.dense as dense
+    from assistant.store.vectors import VectorStore
+
+    idx = _crowded_index(home)
+    q = "여행자 휴대품 면세 처리 사례"
+    monkeypatch.setattr(dense, "EXACT_MAX", 0)
+    ann = [(f, idx.vector_search(q, 3, f)) for f in (None, Filters(kinds=["finding"], year_from=2020))]
+    monkeypatch.setattr(dense, "EXACT_MAX", 5000)
+    monkeypatch.setattr(dense, "BRUTE_MAX", 0)
+    fetched: list[int] = []
+
+    def deleted_mid_read(self, ids, kinds=None):
+        fetched.append(len(ids))
+        raise RuntimeError("Error executing plan: Internal error: Error finding id")
+
+    monkeypatch.setattr(VectorStore, "embeddings", deleted_mid_read)
+    idx._dense.clear()
+    for f, want in ann:
+        assert idx.vector_search(q, 3, f) == want and want
+    assert len(fetched) == 4  # asked, then asked once more on a reopened store, per filter
+    assert not idx._dense._subsets
+
+
 def test_vectors_are_partitioned_by_kind(home):
     idx = make_index(home)
     idx.replace_source(row("/d/관세법_샘플.txt"), regulation_records())
