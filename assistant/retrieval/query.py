@@ -2,6 +2,7 @@
 
 - tokens: `tokenize(query)` plus weighted expansions: synonyms from `lexicon.yaml` ("술" adds "주류") and the
   administrative words of the everyday phrases in `everyday_admin.yaml` ("공짜로 들여오다" adds 면세);
+  counts said in native numerals get their digit form ("네 번" adds 4회, numerals.py);
   `weights` holds one weight per token (typed words 1.0);
 - articles: explicit article references ("관세법 94조" → ["제94조"]), which the retriever boosts;
 - laws: the known laws (from the index's regulation sources) named in the query, longest match wins
@@ -207,6 +208,7 @@ def _fit(word: str, key: str, words: list[str]) -> float:
 # Weights of expansion tokens relative to the words typed (1.0), for the keyword channel.
 WEIGHT_SYNONYM = 1.0
 WEIGHT_EVERYDAY = 0.8
+WEIGHT_NUMERAL = 1.0  # "네 번" and 4회 are the same words, not a paraphrase
 WEIGHT_ADMIN_SYNONYM = 0.0  # admin_synonyms groups: measured no better on the tuning split (0.496–0.500 vs 0.508)
 
 
@@ -276,6 +278,11 @@ def analyze(text: str, laws: LawNames | None = None, lexicon_path: str | None = 
             for t in list(present):
                 for syn in vocab.synonyms(t):
                     add(syn, WEIGHT_ADMIN_SYNONYM)
+    if WEIGHT_NUMERAL > 0:
+        from assistant.retrieval.numerals import digit_forms
+
+        for form in digit_forms(text):  # "네 번" → 4회: the count as the rules write it
+            add(form, WEIGHT_NUMERAL)
     articles = list(dict.fromkeys(t for t in tokens if _ARTICLE_TOKEN.match(t)))
     return Query(text=text, tokens=expanded, articles=articles, laws=laws.mentioned(text) if laws else [],
                  weights=weights, typed=tokens)
