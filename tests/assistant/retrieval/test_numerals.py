@@ -18,6 +18,8 @@ from assistant.settings import Settings
     ("석 달 넘게, 한 보루씩", ["3개월", "1보루"]),
     ("열두 병, 스무 개, 열한 명", ["12병", "20개", "11명"]),
     ("두 달간 세 주", ["2개월", "3주"]),
+    ("두세 번, 서너 병", ["2회", "2번", "3회", "3번", "3병", "4병"]),
+    ("이틀 안에, 나흘 뒤, 하루 만에", ["2일", "4일", "1일"]),
 ])
 def test_native_numerals_before_a_counter_get_their_digit_form(text, forms):
     assert digit_forms(text) == forms
@@ -28,6 +30,7 @@ def test_native_numerals_before_a_counter_get_their_digit_form(text, forms):
     "두통약과 열대 과일, 열병",  # a numeral syllable glued to a noun that is no counter
     "세 달러짜리, 네 번지",  # the counter runs on into another noun
     "관세 한도를 대한 무역",  # inside a word
+    "하루종일 이레네 가게",  # a day word running on into another noun
 ])
 def test_words_that_only_look_like_a_count_add_nothing(text):
     assert digit_forms(text) == []
