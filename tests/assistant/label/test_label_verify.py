@@ -54,12 +54,17 @@ def test_only_an_exact_read_of_the_enlarged_crop_is_evidence():
     img = Image.new("L", (400, 100), 255)
     ImageDraw.Draw(img).rectangle((100, 30, 200, 70), fill=0)
     passes = [row_pass("配料", "育六宾", "明胶")]
-    # the crop reads the look-alike again at both scales: nothing added, and the verdict stays without the name
-    ocr = ScriptedLines("育六宾", "育六宾")
+    # the crop reads the look-alike again at every size: nothing added, and the verdict stays without the name
+    ocr = ScriptedLines("育六宾", "育六宾", "育六宾", "育六宾")
     assert reread_near_misses(ocr, idx, [(img, passes)]) == []
-    assert [langs for _, langs in ocr.asked] == ["chi_sim", "chi_sim"]
-    (w0, h0), (w1, h1) = ocr.asked[0][0], ocr.asked[1][0]
-    assert w0 > w1 and h0 > h1  # 2x first, then 1.5x
+    assert [langs for _, langs in ocr.asked] == ["chi_sim"] * 4
+    widths = [size[0] for size, _ in ocr.asked]
+    assert widths[0] > widths[1] > widths[2] and widths[3] > widths[0]  # 2x, 1.5x, 1x, then 2.5x
+    # the look-alike at 2x and 1.5x, the listed name at 1x: found at 1x, and the larger size is not read
+    ocr = ScriptedLines("育六宾", "育葵宾", "育亨宾")
+    info0: dict = {}
+    assert len(reread_near_misses(ocr, idx, [(img, passes)], info0)) == 1 and info0["reread"] == ["育亨宾 ×1"]
+    assert len(ocr.asked) == 3
     # the crop reads the listed name: one "verify" pass, in the image's pixels, and a strong ingredient match
     ocr = ScriptedLines("育亨宾")
     info: dict = {}
