@@ -174,6 +174,7 @@ class TesseractEngine:
             self.missing = missing
         else:
             self.missing = []
+        self.configured = frozenset(wanted)  # every model this engine may run (chi_tra too, which no pass reads)
         self.passes = split_passes(wanted)
         self.first = self.passes[0] if self.passes else "eng"
         self.cjk = [p for p in self.passes[1:] if p in CJK_MODELS]

@@ -8,6 +8,12 @@ pass read and read again as one line by the same model, at other sizes one after
 the model's look-alike changes with the size, 格列苯脲 read 格列葵脲 at 2× and 1.5× and exactly at 1×). Only an exact read of the listed name in that crop
 is evidence (the matcher then treats it like any other pass); a crop that reads the same look-alike again adds nothing.
 
+When the same model reads a look-alike at every size, the other Chinese model (chi_sim ↔ chi_tra) reads the crop too.
+Two models each one glyph off the listed name, at different glyphs, have between them read every glyph of it as
+listed (chi_sim 格列茶脲 and chi_tra 格列苯脾 for 格列苯脲): that counts as a read of the name. A different real drug one
+glyph away (格列美脲, 育亨宁, 西布曲敏: both models read the same differing glyph) never meets this on renders in two
+fonts at three sizes.
+
 The trigger is rare (a listed name one glyph off), so the extra reads cost nothing on most labels; at most
 MAX_CROPS crops are read per check, each at most len(SCALES) times (a small crop: ≈ 10–30 ms a read).
 """
@@ -21,8 +27,9 @@ from typing import Any
 from PIL import Image
 
 from assistant.label.match import NameIndex, Stream, _script_class
-from assistant.label.ocr import OcrPass
+from assistant.label.ocr import OcrPass, OcrWord
 
+PARTNER = {"chi_sim": "chi_tra", "chi_tra": "chi_sim"}  # the other reader of the same script
 SCALES = (2.0, 1.5, 1.0, 2.5)  # the crop at other sizes: 2x read 育亨宾 where the page pass and 1x read 育六宾; 1x read 格列苯脲 where 2x and 1.5x read 格列葵脲 (dev renders)
 MAX_CROPS = 3
 MIN_LEN, MAX_LEN = 3, 12
@@ -76,6 +83,16 @@ def near_misses(index: NameIndex, stream: Stream, langs: str) -> list[NearMiss]:
     return out
 
 
+def one_off_positions(text: str, key: str) -> set[int]:
+    """Positions i at which a window of `text` differs from `key` at i alone (-1: `key` itself is in the text)."""
+    out: set[int] = set()
+    for start in range(len(text) - len(key) + 1):
+        diff = [i for i, (a, b) in enumerate(zip(text[start:start + len(key)], key, strict=True)) if a != b]
+        if len(diff) <= 1:
+            out.add(diff[0] if diff else -1)
+    return out
+
+
 def _box(words: list[Any], img: Image.Image) -> tuple[int, int, int, int] | None:
     if not words:
         return None
@@ -110,16 +127,39 @@ def reread_near_misses(ocr: Any, index: NameIndex, sources: list[tuple[Image.Ima
                     return found
                 crops += 1
                 crop = img.crop(box)
-                for scale in SCALES:
-                    big = crop.resize((round(crop.width * scale), round(crop.height * scale)), Image.Resampling.LANCZOS)
-                    read = ocr.read_lines([big], miss.langs)[0]
-                    if miss.key in Stream.build(read.words).text:
-                        for w in read.words:  # back to the image's pixels
-                            w.left, w.top = box[0] + round(w.left / scale), box[1] + round(w.top / scale)
-                            w.width, w.height = round(w.width / scale), round(w.height / scale)
-                        read.region = "verify"
-                        found.append(read)
-                        if info is not None:
-                            info.setdefault("reread", []).append(f"{miss.key} ×{scale:g}")
-                        break
+                # the glyph the pass read otherwise, then those of every re-read one glyph off
+                swapped = one_off_positions(stream.text[miss.start:miss.end], miss.key) - {-1}
+                got = _read_sizes(ocr, crop, box, miss.key, miss.langs, swapped)
+                partner = PARTNER.get(miss.langs)
+                if got is None and partner and partner in getattr(ocr, "configured", ()):
+                    got = _read_sizes(ocr, crop, box, miss.key, partner, set(), swapped)
+                if got is not None:
+                    found.append(got[0])
+                    if info is not None:
+                        info.setdefault("reread", []).append(f"{miss.key} {got[1]}")
     return found
+
+
+def _read_sizes(ocr: Any, crop: Image.Image, box: tuple[int, int, int, int], key: str, langs: str,
+                swapped: set[int], other_swapped: set[int] | None = None) -> tuple[OcrPass, str] | None:
+    """The crop read by `langs` at each of SCALES until it reads `key` exactly (a "verify" pass in the image's pixels)
+    or, given `other_swapped` (where another model read a look-alike), one glyph off at another place. `swapped`
+    collects the places this model read a look-alike."""
+    for scale in SCALES:
+        big = crop.resize((round(crop.width * scale), round(crop.height * scale)), Image.Resampling.LANCZOS)
+        read = ocr.read_lines([big], langs)[0]
+        text = Stream.build(read.words).text
+        if key in text:
+            for w in read.words:  # back to the image's pixels
+                w.left, w.top = box[0] + round(w.left / scale), box[1] + round(w.top / scale)
+                w.width, w.height = round(w.width / scale), round(w.height / scale)
+            read.region = "verify"
+            return read, f"×{scale:g}"
+        here = one_off_positions(text, key) - {-1}
+        if other_swapped and any(i != j for i in here for j in other_swapped):
+            # the two models' look-alikes at different glyphs: every glyph of the name was read as listed
+            conf = min((w.conf for w in read.words), default=0.0)
+            word = OcrWord(key, conf, 0, box[0], box[1], box[2] - box[0], box[3] - box[1])
+            return OcrPass(langs, [word], region="verify"), f"×{scale:g} {langs}"
+        swapped |= here
+    return None

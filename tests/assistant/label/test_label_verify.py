@@ -96,3 +96,44 @@ def test_name_line_and_small_print_passes_are_not_cropped():
         p.region = region
         ocr = ScriptedLines("育亨宾")
         assert reread_near_misses(ocr, idx, [(img, [p])]) == [] and ocr.asked == []
+
+
+class TwoModels:
+    """Scripted reads per model, for an engine that has chi_tra configured beside chi_sim."""
+
+    configured = frozenset({"kor", "eng", "chi_sim", "chi_tra", "jpn"})
+
+    def __init__(self, **reads: list[str]):
+        self.reads, self.asked = {k: list(v) for k, v in reads.items()}, []
+
+    def read_lines(self, crops, langs, raw=False):
+        self.asked.append(langs)
+        queue = self.reads.get(langs) or []
+        text = queue.pop(0) if queue else ""
+        return [OcrPass(langs, [OcrWord(text, 70.0, 0, 10, 10, 30 * len(text), 30)] if text else [])]
+
+
+def test_two_models_one_glyph_off_at_different_glyphs_read_the_name_between_them():
+    """chi_sim reads 格列茶脲 at every size, chi_tra 格列苯脾: each glyph of 格列苯脲 was read as listed by one of them."""
+    idx = index()
+    img = Image.new("L", (400, 100), 255)
+    passes = [row_pass("配料", "格列茶脲")]
+    ocr = TwoModels(chi_sim=["格列茶脲", "格列葵脲", "格列茶脲", "格列茶脲"], chi_tra=["格列萊脾", "格列苯脾"])
+    info: dict = {}
+    got = reread_near_misses(ocr, idx, [(img, passes)], info)
+    assert ocr.asked == ["chi_sim"] * 4 + ["chi_tra"] * 2  # the other model only after every size of the first
+    assert len(got) == 1 and got[0].region == "verify" and info["reread"] == ["格列苯脲 ×1.5 chi_tra"]
+    assert [m.canonical for m in match_all(idx, passes + got, []) if m.strength == "strong"] == ["글리벤클라미드"]
+    # the other model's look-alike at the same glyph (苯 again), or a different drug read the same by both: nothing
+    for sim, tra in ((["格列茶脲"] * 4, ["格列葵脲"] * 4), (["格列美脲"] * 4, ["格列美脲"] * 4)):
+        p = [row_pass("配料", sim[0])]
+        assert reread_near_misses(TwoModels(chi_sim=sim, chi_tra=tra), idx, [(img, p)]) == [], (sim, tra)
+
+
+def test_without_the_other_model_only_the_same_model_reads_again():
+    idx = index()
+    img = Image.new("L", (400, 100), 255)
+    ocr = TwoModels(chi_sim=["格列茶脲"] * 4, chi_tra=["格列苯脾"])
+    ocr.configured = frozenset({"kor", "eng", "chi_sim"})
+    assert reread_near_misses(ocr, idx, [(img, [row_pass("配料", "格列茶脲")])]) == []
+    assert ocr.asked == ["chi_sim"] * 4
