@@ -64,6 +64,7 @@ def _start_worker(settings: Any, snapshot: ListSnapshot, nice: int, limits: Imag
             os.nice(nice)
         except OSError:
             pass
+    single_threaded_opencv()
     # the whole process is already nicer: its OCR threads need no further step
     settings = settings.model_copy(update={"ocr": settings.ocr.model_copy(update={"nice": 0})})
     ocr = build_ocr(settings)
@@ -88,6 +89,15 @@ def _pid() -> int:
     return os.getpid()
 
 
+def single_threaded_opencv() -> None:
+    """OpenCV splits each call over the cores; with one OCR worker per core (and the app reading barcodes beside
+    them) the split only adds thread hand-offs: 9-10 % more CPU for the same barcodes, preprocessing and line
+    finding on dev photos (docs/BENCHMARKS.md, sixth session)."""
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
 class OcrProcesses:
     def __init__(self, settings: Any, workers: int, nice: int = 5, limits: ImageLimits | None = None,
                  options: PreprocessOptions | None = None, read_names: bool = True):
@@ -95,6 +105,7 @@ class OcrProcesses:
         self.limits, self.options = limits or ImageLimits(), options or PreprocessOptions()
         self.read_names = read_names
         self._context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+        single_threaded_opencv()  # the app's own barcode reads share the cores with the workers
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._snapshot: ListSnapshot | None = None
