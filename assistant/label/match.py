@@ -40,7 +40,14 @@ from rapidfuzz import fuzz, process
 
 from assistant.label.barcode import Barcode, barcode_keys
 from assistant.label.charset import installed_charset
-from assistant.label.normalize import base_normalize, compact, compact_keep_salts, script_of, split_names
+from assistant.label.normalize import (
+    base_normalize,
+    by_neighbours,
+    compact,
+    compact_keep_salts,
+    script_of,
+    split_names,
+)
 from assistant.label.ocr import OcrPass, OcrWord
 from assistant.label.snapshot import ListSnapshot
 from assistant.label.substances import SUBSTANCE_ALIASES
@@ -149,7 +156,9 @@ class Stream:
             sp.append(b)
             sp_owner += [i] * len(b)
             prev_line = w.line
-        s.text, s.owner, s.spaced, s.spaced_owner = "".join(parts), owner, "".join(sp), sp_owner
+        # across words too: OCR writes Han and kana one glyph per word (by_neighbours keeps the length)
+        s.text, s.owner = by_neighbours("".join(parts)), owner
+        s.spaced, s.spaced_owner = by_neighbours("".join(sp)), sp_owner
         return s
 
     def words_at(self, start: int, end: int, spaced: bool = False) -> list[OcrWord]:

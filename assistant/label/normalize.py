@@ -81,6 +81,35 @@ THAI_VOWEL_SIGNS = {"\u0e31", *(chr(c) for c in range(0x0E34, 0x0E3B))}  # ั �
 THAI_FOLD = str.maketrans({"\u0e35": "\u0e34", "\u0e37": "\u0e36", "\u0e39": "\u0e38"})
 _KATAKANA = r"\u30a0-\u30ff"
 _LONG_VOWEL_RE = re.compile(rf"(?<=[{_KATAKANA}])[一\-‐ｰ](?=[{_KATAKANA}]|$)")
+# Kanji and katakana drawn alike (力/カ, 口/ロ, 工/エ, 二/ニ, 八/ハ, 夕/タ, 卜/ト): OCR writes one for the other
+# ("男のカプレミアム" for 男の力プレミアム). Both sides of a match are written by their neighbours: next to katakana the
+# katakana letter, else next to kanji the kanji; alone, as written.
+_KANJI_KANA = {"力": "カ", "口": "ロ", "工": "エ", "二": "ニ", "八": "ハ", "夕": "タ", "卜": "ト"}
+_KANA_KANJI = {v: k for k, v in _KANJI_KANA.items()}
+_LOOKALIKE_RE = re.compile(f"[{''.join(_KANJI_KANA)}{''.join(_KANA_KANJI)}]")
+
+
+def _is_katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30ff" and ch not in _KANA_KANJI  # ー (30fc) too: サポート, ハーブ
+
+
+def _is_kanji(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" and ch not in _KANJI_KANA
+
+
+def by_neighbours(s: str) -> str:
+    """The look-alike kanji / katakana of `s` written by their neighbours (length unchanged)."""
+    if not _LOOKALIKE_RE.search(s):
+        return s
+    out = list(s)
+    for m in _LOOKALIKE_RE.finditer(s):
+        i, ch = m.start(), m.group()
+        near = s[max(0, i - 1):i] + s[i + 1:i + 2]
+        if any(_is_katakana(c) for c in near):
+            out[i] = _KANJI_KANA.get(ch, ch)
+        elif any(_is_kanji(c) for c in near):
+            out[i] = _KANA_KANJI.get(ch, ch)
+    return "".join(out)
 
 
 def base_normalize(text: str) -> str:
@@ -88,7 +117,7 @@ def base_normalize(text: str) -> str:
     s = unicodedata.normalize("NFKC", text or "").lower()
     s = s.translate({ord(h): "-" for h in HYPHENS})
     s = s.translate(SCRIPT_VARIANTS).translate(LATIN_FOLD)
-    s = _LONG_VOWEL_RE.sub("ー", s)
+    s = by_neighbours(_LONG_VOWEL_RE.sub("ー", s))
     return _SPACE_RE.sub(" ", s).strip()
 
 

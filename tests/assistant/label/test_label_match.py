@@ -255,3 +255,22 @@ def test_a_product_name_with_a_syllable_no_model_can_write_is_strong_alone():
     plain = NameIndex(ListSnapshot.from_rows(CAPSULE, []), readable=frozenset())
     d, _ = verdict(plain, words("슬림핏 캡술", "원재료명: 녹차추출물, 비타민C"))
     assert d.verdict != "hazard"
+
+
+def test_kanji_and_katakana_drawn_alike_are_written_by_their_neighbours():
+    """力/カ, 口/ロ, ト/卜 …: the glyph next to katakana is the katakana letter, next to kanji the kanji, on both the
+    list's side and the read's, also when OCR returns one glyph per word."""
+    from assistant.label.match import Stream
+    from assistant.label.normalize import compact
+
+    assert compact("男のカプレミアム") == compact("男の力プレミアム")
+    assert compact("精カ剤") == compact("精力剤") and compact("ロ服液") == compact("口服液")
+    assert compact("巧克力") == "巧克力" and compact("力") == "力"  # no neighbour to tell: as written
+    assert compact("快眠サポート天然ハーブ") == "快眠サポート天然ハーブ"  # ー counts as katakana: ト and ハ stay
+    glyphs = [OcrWord(ch, 90.0, 0, 20 * i, 0, 18, 20) for i, ch in enumerate("男の力プレミアム")]
+    assert Stream.build(glyphs).text == compact("男のカプレミアム")
+    rows = [{"seq": "2023000029", "product": "男の力プレミアム", "manufacturer": "株式会社活力堂", "country": "일본",
+             "ingredients": "타다라필", "barcode": "", "registered": "20230301", "source": "I2715.json"}]
+    idx = NameIndex(ListSnapshot.from_rows(rows, []))
+    read = [OcrPass("jpn", [OcrWord(ch, 90.0, 0, 20 * i, 0, 18, 20) for i, ch in enumerate("男のカプレミアム")])]
+    assert [(m.kind, m.strength) for m in match_all(idx, read, [])][:1] == [("product", "strong")]
