@@ -90,7 +90,8 @@ _LOOKALIKE_RE = re.compile(f"[{''.join(_KANJI_KANA)}{''.join(_KANA_KANJI)}]")
 
 
 def _is_katakana(ch: str) -> bool:
-    return "\u30a1" <= ch <= "\u30ff" and ch not in _KANA_KANJI  # ー (30fc) too: サポート, ハーブ
+    # katakana letters and ー (サポート, ハーブ); not the middle dot ・, which also sits between kanji words
+    return ("\u30a1" <= ch <= "\u30fa" or ch in "ーヽヾ") and ch not in _KANA_KANJI
 
 
 def _is_kanji(ch: str) -> bool:
