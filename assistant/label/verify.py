@@ -107,7 +107,8 @@ def _box(words: list[Any], img: Image.Image) -> tuple[int, int, int, int] | None
 
 def reread_near_misses(ocr: Any, index: NameIndex, sources: list[tuple[Image.Image, list[OcrPass]]],
                        info: dict | None = None) -> list[OcrPass]:
-    """Exact reads of listed names that a pass read one character off, from enlarged crops (module docstring)."""
+    """Reads of listed names that a pass read one character off, from their crops at other sizes and by the
+    partner model (module docstring)."""
     if not hasattr(ocr, "read_lines"):
         return []
     found: list[OcrPass] = []
