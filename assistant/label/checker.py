@@ -177,10 +177,13 @@ class LabelChecker:
         return self._index_cache[1], self._index_cache[2]
 
     def warm_up(self) -> None:
-        """Read the lists and start the OCR worker processes (if any) now, before the first photo."""
+        """Read the lists and start the OCR worker processes now, before the first photo (the app); without worker
+        processes, load this process's OCR models instead."""
         snap, _ = self.name_index()
         if self.processes is not None:
             self.processes.warm_up(snap)
+        elif hasattr(self.ocr, "preload"):
+            self.ocr.preload()
 
     def load(self, src: Path | bytes | LoadedImage, name: str | None = None) -> LoadedImage:
         if isinstance(src, LoadedImage):

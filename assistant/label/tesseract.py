@@ -202,6 +202,17 @@ class TesseractEngine:
         """(degrees clockwise that make the text upright, confidence); (0, 0.0) when it cannot tell."""
         return 0, 0.0
 
+    def preload_keys(self) -> list[tuple[str, int]]:
+        """The (models, page segmentation mode) pairs a label check may run: every pass's models (and `kor` alone)
+        over a page and over one line. The partner model of a near miss (`configured` only) stays on demand."""
+        langs = [*self.passes, *(["kor"] if self.kor_alone else [])]
+        return [(lang, psm) for lang in dict.fromkeys(langs) for psm in dict.fromkeys((self.psm, LINE_PSM))]
+
+    def preload(self) -> int:
+        """Load the models of `preload_keys` now (an engine that keeps them loaded); the number loaded. The
+        command-line engine starts a process per run, so it has nothing to keep."""
+        return 0
+
     def _run(self, img: Image.Image, langs: str, handle: Handle | None = None, invert: bool = True) -> OcrPass:
         with self._slots:
             if handle is not None and handle.stopped:  # settled while this run waited for a core

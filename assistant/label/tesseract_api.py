@@ -69,6 +69,24 @@ class TesserocrOCR(TesseractEngine):
             with self._lock:
                 self._free[key].append(api)
 
+    def preload(self) -> int:
+        """Every model a label check may run, loaded and kept (≈ 0.1-0.3 s of CPU each; ≈ 290 MB for all of them
+        with the default models): in the web app's OCR workers at start, so the first officers' checks do not pay
+        for the loads while every core is busy (docs/BENCHMARKS.md, seventh session). Orientation detection too."""
+        keys = self.preload_keys()
+        if "osd" in (installed_languages(self.tessdata) or set()):
+            import tesserocr
+
+            keys.append(("osd", int(tesserocr.PSM.OSD_ONLY)))
+        loaded = 0
+        for langs, psm in keys:
+            with self._lock:
+                if self._free.get((langs, psm)):
+                    continue
+            with self._api(langs, psm):
+                loaded += 1
+        return loaded
+
     @staticmethod
     def _set_image(api: Any, img: Image.Image) -> None:
         """Raw pixels, no PNG round trip."""

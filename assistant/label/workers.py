@@ -50,7 +50,7 @@ def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:
 def _start_worker(settings: Any, snapshot: ListSnapshot, nice: int, limits: ImageLimits,
                   options: PreprocessOptions, read_names: bool, parent: int) -> None:
     """In the new process: leave with the parent, lower its priority, build the OCR engine and the lists'
-    NameIndex, and load the first model so the first photo does not pay for it."""
+    NameIndex, and load every model a check may run, so the first photos do not pay for the loads."""
     _exit_with_parent(parent)
 
     from PIL import Image
@@ -71,6 +71,7 @@ def _start_worker(settings: Any, snapshot: ListSnapshot, nice: int, limits: Imag
     checker = LabelChecker(snapshot, ocr, limits=limits, preprocess_options=options, queue=CheckQueue(1),
                            read_names=read_names)
     checker.name_index()
+    ocr.preload()
     ocr.read(Image.new("RGB", (160, 48), "white"))
     _WORKER["checker"] = checker
 

@@ -97,3 +97,29 @@ def test_a_name_crop_the_single_line_mode_finds_no_text_in_is_read_as_a_raw_line
     plain = Image.new("L", (480, 110), 255)
     ImageDraw.Draw(plain).text((20, 15), "西布曲明", font=ImageFont.truetype(CJK, 64, index=2), fill=0)
     assert "西布曲明" in ocr._recognize(plain, "chi_sim", None, psm=LINE_PSM, invert=False).text.replace(" ", "")
+
+
+@needs_tesseract
+def test_preloaded_models_serve_a_check_without_loading_any_model_again(monkeypatch):
+    # the web app's OCR workers load every model at start: the first officers' checks, which arrive together while
+    # every core is busy, must not pay for model loads (0.1-0.3 s of CPU each)
+    tesserocr = pytest.importorskip("tesserocr")
+    from assistant.label.tesseract import LINE_PSM
+    from assistant.label.tesseract_api import TesserocrOCR
+
+    ocr = TesserocrOCR(["kor", "eng", "chi_sim", "jpn"])
+    keys = ocr.preload_keys()
+    assert ("kor+eng", 3) in keys and ("chi_sim", LINE_PSM) in keys and ("jpn", LINE_PSM) in keys
+    assert ("kor", LINE_PSM) in keys  # Hangul rows `kor+eng` gave to `eng` are read by `kor` alone
+    loaded = ocr.preload()
+    assert loaded >= len(keys) and ocr.preload() == 0  # a second call loads nothing more
+
+    def no_more_loads(*args, **kwargs):
+        raise AssertionError(f"a model was loaded during the check: {kwargs.get('lang')}")
+
+    monkeypatch.setattr(tesserocr, "PyTessBaseAPI", no_more_loads)
+    img = label([("Ingredients: Sibutramine HCl", FONT, 0), ("成分: 西布曲明", CJK, 2)])
+    result = ocr.read(preprocess(img)[0])
+    assert "Sibutramine" in result.text and [p.langs for p in result.passes][:1] == ["kor+eng"]
+    (line,) = ocr.read_lines([label([("西布曲明", CJK, 2)], size=(420, 100))], "chi_sim")
+    assert "西布曲明" in line.text.replace(" ", "")
