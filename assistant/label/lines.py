@@ -42,6 +42,8 @@ MIN_GLYPH_PX = 6  # glyph height in the analysed image below which a component i
 MIN_GLYPHS = 2  # components in a line
 CONTRAST = 28.0  # grey levels between ink and its local background
 MERGE_GAP = 2.5  # pieces of a row closer than this many glyph heights are one line
+SIZE_BREAK = 2.0  # a line's print this many times taller on one side of a gap than on the other: two lines ...
+SIZE_BREAK_GAP = 0.5  # ... when the gap is wider than this many glyph heights (a word space at least)
 WRAP_GAP = 0.9  # a short row at most this many glyph heights under or over a line continues it
 STRIPE_GAP = 6.0  # ... and pieces this far apart when shading lies between them (a specular stripe's width)
 STRIPE_REACH = 3.0  # shading within this many glyph heights above or below a row counts as lying across it
@@ -145,8 +147,32 @@ def _components(mask: np.ndarray, small: bool = False, gray: np.ndarray | None =
 
 
 def _group(comps: np.ndarray) -> list[list[int]]:
-    """Indices of components per line (left to right)."""
-    order = np.argsort(comps[:, 0], kind="stable")
+    """Indices of components per line (left to right). A line whose print changes size after a word gap keeps its
+    largest print (`_size_runs`); the smaller print cut off it is grouped again with the lines near it, without the
+    large print: its small letters had made lines of their own (too small to join the large print's line), its
+    capitals had joined the large line."""
+    lines = _group_once(comps, [int(i) for i in np.argsort(comps[:, 0], kind="stable")])
+    kept: list[list[int]] = []
+    loose: list[int] = []
+    for ids in lines:
+        runs = _size_runs(comps, ids)
+        largest = max(runs, key=lambda r: _rows_spanned(comps, r))
+        kept.append(largest)
+        loose += [i for r in runs if r is not largest for i in r]
+    if not loose:
+        return kept
+    x0, y0 = comps[loose, 0].min(), comps[loose, 1].min()
+    x1, y1 = (comps[loose, 0] + comps[loose, 2]).max(), (comps[loose, 1] + comps[loose, 3]).max()
+    near = [ids for ids in kept if len(ids) and comps[ids, 0].min() < x1 and (comps[ids, 0] + comps[ids, 2]).max() > x0
+            and comps[ids, 1].min() < y1 and (comps[ids, 1] + comps[ids, 3]).max() > y0
+            and _rows_spanned(comps, ids) < max(_rows_spanned(comps, loose), 1) * SIZE_BREAK]
+    again = sorted(loose + [i for ids in near for i in ids], key=lambda i: (int(comps[i, 0]), i))
+    near_ids = {id(ids) for ids in near}
+    return [ids for ids in kept if id(ids) not in near_ids] + _group_once(comps, again)
+
+
+def _group_once(comps: np.ndarray, order: list[int]) -> list[list[int]]:
+    """Components (indices, in order of their left edge) grouped into lines."""
     lines: list[dict] = []
     for i in order:
         x, y, w, h, _ = (int(v) for v in comps[i])
@@ -173,6 +199,31 @@ def _group(comps: np.ndarray) -> list[list[int]]:
         if h >= 0.6 * best["h"]:
             best["top"], best["bottom"] = min(best["top"], y), max(best["bottom"], y + h)
     return [ln["ids"] for ln in lines]
+
+
+def _size_runs(comps: np.ndarray, ids: list[int]) -> list[list[int]]:
+    """A grouped line cut where, after a word gap, the print changes size: the rows the runs on either side span
+    differ SIZE_BREAK times or more (a large name, then a line of body text beside it on the same rows: スリムビュ |
+    製造者: 株式会社…). The rows a run spans, not its components' heights: a Hangul syllable is several small pieces."""
+    hs = sorted(int(comps[i, 3]) for i in ids)
+    height = hs[(3 * len(hs)) // 4]  # the line's glyph height, as `_group_once` keeps it
+    out: list[list[int]] = []
+    start, right = 0, int(comps[ids[0], 0] + comps[ids[0], 2])
+    for n in range(1, len(ids)):
+        x = int(comps[ids[n], 0])
+        if x - right > SIZE_BREAK_GAP * height:
+            left_rows, right_rows = _rows_spanned(comps, ids[start:n]), _rows_spanned(comps, ids[n:])
+            if max(left_rows, right_rows) >= SIZE_BREAK * max(1, min(left_rows, right_rows)):
+                out.append(ids[start:n])
+                start = n
+        right = max(right, x + int(comps[ids[n], 2]))
+    out.append(ids[start:])
+    return out
+
+
+def _rows_spanned(comps: np.ndarray, ids: list[int]) -> int:
+    c = comps[ids]
+    return int((c[:, 1] + c[:, 3]).max() - c[:, 1].min())
 
 
 def _lines_of(mask: np.ndarray, polarity: str, scale: float, small: bool = False, gray: np.ndarray | None = None,
@@ -281,12 +332,17 @@ def _into_shading(b: LineBox, shading: Sequence[Box]) -> LineBox:
     return b if (left, right) == (b.left, b.right) else replace(b, left=left, right=right)
 
 
+def _intersection(a: LineBox, b: LineBox) -> int:
+    return max(0, min(a.right, b.right) - max(a.left, b.left)) * max(0, min(a.bottom, b.bottom) - max(a.top, b.top))
+
+
+def _area(a: LineBox) -> int:
+    return a.width * (a.bottom - a.top)
+
+
 def _overlap(a: LineBox, b: LineBox) -> float:
     """Intersection over the smaller box."""
-    ix = max(0, min(a.right, b.right) - max(a.left, b.left))
-    iy = max(0, min(a.bottom, b.bottom) - max(a.top, b.top))
-    smaller = min(a.width * (a.bottom - a.top), b.width * (b.bottom - b.top))
-    return ix * iy / max(1, smaller)
+    return _intersection(a, b) / max(1, min(_area(a), _area(b)))
 
 
 def find_lines(img: Image.Image | np.ndarray, max_side: int = 900, small: bool = False) -> list[LineBox]:
@@ -307,19 +363,30 @@ def find_lines(img: Image.Image | np.ndarray, max_side: int = 900, small: bool =
     shading = [box for _, _, soft in rows for box in soft]  # a stripe's flanks are of either polarity
     for lines, short, _ in rows:
         found += _with_wrapped_ends(_merge_pieces(lines, shading), short)
+    return sorted(one_polarity_per_row(found), key=lambda b: (-b.height, b.top))
+
+
+def one_polarity_per_row(found: list[LineBox]) -> list[LineBox]:
+    """Rows found in both polarities, or lying over rows of the other polarity, kept once (see the comments)."""
     # the same row seen in both polarities (counters and gaps of bold letters, a drop shadow): keep the one with
     # more glyphs, unless the other copy spans it and is as tall (the letters; the shadow or the counters are
     # pieces within them: "꿀잠 수면젤리" light on a band, its black shadow read only under 수면젤리)
-    found.sort(key=lambda b: -b.glyphs)
+    found = sorted(found, key=lambda b: -b.glyphs)
     kept: list[LineBox] = []
     for b in found:
         rivals = [k for k in kept if _overlap(b, k) >= 0.5 and b.polarity != k.polarity]
+        across = [k for k in kept if b.polarity != k.polarity and _intersection(b, k) > 0]
+        if not rivals and len(across) >= 2 and sum(_intersection(b, k) for k in across) >= 0.5 * _area(b):
+            # lying mostly over several rows of the other polarity, each covering less than half of it: the band
+            # between two lines of light letters, cut in pieces by a specular stripe, as one tall "line" of dark
+            # pieces that outranked the name as the tallest line. Never kept: one line is not the letters of two rows
+            continue
         if rivals and all(_spans(b, k) and not _spans(k, b) for k in rivals):
             kept = [k for k in kept if all(k is not r for r in rivals)]
             rivals = []
         if not rivals:
             kept.append(b)
-    return sorted(kept, key=lambda b: (-b.height, b.top))
+    return kept
 
 
 def _spans(a: LineBox, b: LineBox) -> bool:

@@ -387,12 +387,19 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
             # from here on the name as it can be read: its unreadable characters as OCR wrote them here
             key = fill_unreadable(key, index.name_wild[key], stream.text)
             score = fuzz.partial_ratio(key, stream.text)
+        short_edits = 0  # a read shorter than the name: its edits from the name, when not an exact rest of it
         if len(key) > len(stream.text):
             # a name-line read that lost its first or last letter at the crop's edge ("สลิมมีพลั"): whole-string
-            # similarity, not the partial one (which scores any piece of the name 100); only an exact rest of
-            # the name counts ("Black Maca Energy" is one letter shorter than "Black Mamba Energy" too)
-            if len(key) - len(stream.text) > 1 or not long_name(key) or \
-                    not (key.startswith(stream.text) or key.endswith(stream.text)):
+            # similarity, not the partial one (which scores any piece of the name 100); an exact rest of the name
+            # counts, or a read within 10 % edits of the whole name ("Mass Build.:r | Anabolic", one letter lost
+            # inside): "Black Maca Energy", one letter shorter than "Black Mamba Energy", is two edits from it
+            if not long_name(key):
+                continue
+            if not (key.startswith(stream.text) or key.endswith(stream.text)):
+                short_edits = read_edits(key, stream.text)
+                if 100.0 * (1 - short_edits / len(key)) < NAME_STRONG:
+                    continue
+            elif len(key) - len(stream.text) > 1:
                 continue
             score = fuzz.ratio(key, stream.text)
         if score < min(NAME_REVIEW, strong_name_score(key)):
@@ -412,7 +419,8 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
         # alone, the name must be read within 10% edits (look-alikes folded): a whole word-piece changed
         # ("Mamba" -> "Maca") is a different product as often as an OCR slip, and goes to review
         if len(key) > len(stream.text):
-            edits, alone = 1, score >= NAME_STRONG  # the exact rest of the name, one edge letter lost
+            # the exact rest of the name, one edge letter lost; or the whole name read within 10 % edits
+            edits, alone = (short_edits, True) if short_edits else (1, score >= NAME_STRONG)
         else:
             edits = read_edits(key, stream.text, hint)
             # the same at the edge of a line: letters cut off ("rbal Viagen Plus" + the panel below; "速瘦身胶囊"),

@@ -30,6 +30,7 @@ detection of its own: the `kor+eng` read of the crop decides which other models 
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -57,6 +58,7 @@ CONFIDENT_LINE = 80.0  # a model reading the crop this well ends the tries on it
 CONFIDENT_CJK_LINE = 65.0  # ... chi_sim / jpn
 
 Settle = Callable[[list[OcrPass]], bool]
+_JAMO = re.compile("[\u3131-\u318e]")  # Hangul compatibility letters written on their own
 
 
 @dataclass
@@ -130,7 +132,9 @@ def _models_for(first: OcrPass, models: dict[str, Any], hints: frozenset[str], t
     thai = models.get("thai")
     cjk = list(models.get("cjk") or [])
     out: list[str] = [m for m in label_cjk if m in cjk and not confident(first)]
-    junk = not words or letter_conf(first) < CJK_JUNK_CONF
+    # a lone Hangul letter (ㅅ, ㅏ) is no word of a name: `kor` writes one for a kana or Han stroke it cannot place
+    # (スリムビュ read "ㅅ Ly Ea" at 61), however confident the rest of the read looks
+    junk = not words or letter_conf(first) < CJK_JUNK_CONF or any(_JAMO.search(w.text) for w in words)
     junk_thai = bool(words) and thai_like(words) and conf < THAI_LINE_CONF
     if thai and ("tha" in hints or junk_thai or (thai_suspected and conf < THAI_LINE_CONF)):
         out.append(thai)

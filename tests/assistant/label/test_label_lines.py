@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from assistant.label.checker import LabelChecker
 from assistant.label.legal import LegalBasis
-from assistant.label.lines import LineBox, find_lines
+from assistant.label.lines import LineBox, find_lines, one_polarity_per_row
 from assistant.label.match import NameIndex, match_all
 from assistant.label.name_lines import name_candidates, read_name_lines
 from assistant.label.ocr import FakeOCR, OcrPass, OcrResult, OcrWord
@@ -448,3 +448,63 @@ def test_a_light_name_with_a_drop_shadow_is_found_as_the_light_line():
     assert "flipped" not in read.info
     index = NameIndex(ListSnapshot.from_rows(PRODUCTS, []))
     assert match_all(index, read.passes, [])[0].strength == "strong"
+
+
+@needs_fonts
+def test_a_large_name_and_body_text_on_the_same_rows_are_two_lines():
+    # a front label with the name on the left and the maker's line of small print to its right, on the name's rows:
+    # grouped as one line, the name's crop took the body text in and no model read it
+    f = ImageFont.truetype(BOLD, 72)
+    probe = ImageDraw.Draw(Image.new("L", (10, 10))).textbbox((60, 200), "SLIM BEAUTY", font=f)
+    img, boxes = draw([("SLIM BEAUTY", BOLD, 72, (60, 200)),
+                       ("Manufacturer: Beauty Lab Co.", FONT, 22, (probe[2] + 40, 236))])
+    found = find_lines(img)
+    name = found[0]
+    assert covers(name, boxes[0]) and name.right < boxes[1][0]  # the name's line stops before the small print
+    assert any(covers(b, boxes[1]) and b.left > boxes[0][2] for b in found)  # which is a line of its own
+
+
+def test_a_line_lying_over_two_rows_of_the_other_polarity_is_not_kept():
+    # measured on a photo: white "BODY SCULPT / CAPSULES" on a dark band with a specular stripe; the band's dark
+    # pieces between the rows made one tall dark "line" (2 pieces) over both, each row covering under half of it,
+    # and as the tallest line it took the name candidates from the two real rows
+    rows = [LineBox(601, 391, 926, 431, 36.3, "light", 7), LineBox(645, 450, 901, 488, 36.3, "light", 5)]
+    band = LineBox(693, 403, 901, 472, 64.3, "dark", 2)
+    kept = one_polarity_per_row([band, *rows])
+    assert band not in kept and all(r in kept for r in rows)
+    assert name_candidates(sorted(kept, key=lambda b: -b.height)) == rows
+    # a dark line beside a light one, touching it at a corner, stays (two lines of a label, not one row)
+    beside = LineBox(880, 380, 1300, 440, 40.0, "dark", 9)
+    assert beside in one_polarity_per_row([beside, *rows])
+
+
+def test_a_kana_name_kor_eng_writes_with_a_lone_hangul_letter_goes_to_the_cjk_models():
+    # スリムビュ read by kor+eng as "ㅅ Ly Ea" at 61: above the junk line, but a lone Hangul letter is no word of a name
+    boxes = [LineBox(100, 100, 500, 160, 56.0, "dark", 6), LineBox(150, 200, 400, 260, 50.0, "dark", 3)]
+    script = {(0, "dark", "kor+eng"): ("ㅅ Ly Ea", 61.0), (0, "dark", "jpn"): ("ス リム ビュ", 95.0),
+              (1, "dark", "kor+eng"): ("Tir", 70.0), (1, "dark", "jpn"): ("ー ティ ー", 93.0)}
+    ocr = ScriptedLineOCR(script, boxes)
+    read = _scripted_read(ocr, boxes, Image.new("L", (600, 300), 255))
+    assert (0, "dark", "jpn") in ocr.asked
+    index = NameIndex(ListSnapshot.from_rows(JA_PRODUCTS, []))
+    product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
+    assert product and product[0].strength == "strong" and product[0].canonical == "スリムビューティー"
+    # the same read without the lone letter is left to kor+eng (a plausible Latin read at 61 is not junk)
+    ocr = ScriptedLineOCR({(0, "dark", "kor+eng"): ("Slim Ly Ea", 61.0), (1, "dark", "kor+eng"): ("Tir", 70.0)}, boxes)
+    _scripted_read(ocr, boxes, Image.new("L", (600, 300), 255))
+    assert (0, "dark", "jpn") not in ocr.asked
+
+
+def test_a_name_read_alone_with_a_letter_lost_inside_is_strong_and_a_near_miss_is_not():
+    # a name-line pass holding only the name, one letter lost inside ("Mass Build.:r | Anabolic"): shorter than the
+    # name, so only an exact rest of it counted before; within 10 % edits of the whole name it is the name
+    index = NameIndex(ListSnapshot.from_rows([dict(PRODUCTS[0], product="Mass Builder Anabolic", manufacturer="Iron Gym")],
+                                             []))
+    read = [OcrPass("kor+eng", [OcrWord("Mass", 90.0, 0), OcrWord("Build.:r", 70.0, 0), OcrWord("Anabolic", 92.0, 1)],
+                    region="lines")]
+    product = [m for m in match_all(index, read, []) if m.kind == "product"]
+    assert product and product[0].strength == "strong"
+    # two edits of a shorter name are another product: "Black Maca Energy" read alone is not Black Mamba Energy
+    index = NameIndex(ListSnapshot.from_rows(PRODUCTS, []))
+    alone = [OcrPass("kor+eng", [OcrWord(t, 95.0, 0) for t in "Black Maca Energy".split()], region="lines")]
+    assert not any(m.strength == "strong" for m in match_all(index, alone, []))
