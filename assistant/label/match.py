@@ -387,7 +387,7 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
             # from here on the name as it can be read: its unreadable characters as OCR wrote them here
             key = fill_unreadable(key, index.name_wild[key], stream.text)
             score = fuzz.partial_ratio(key, stream.text)
-        short_edits = 0  # a read shorter than the name: its edits from the name, when not an exact rest of it
+        short_edits: int | None = None  # a read shorter than the name: its edits from it, when not an exact rest of it
         if len(key) > len(stream.text):
             # a name-line read that lost its first or last letter at the crop's edge ("สลิมมีพลั"): whole-string
             # similarity, not the partial one (which scores any piece of the name 100); an exact rest of the name
@@ -420,7 +420,7 @@ def match_names(index: NameIndex, stream: Stream, manufacturer_hint: str | None 
         # ("Mamba" -> "Maca") is a different product as often as an OCR slip, and goes to review
         if len(key) > len(stream.text):
             # the exact rest of the name, one edge letter lost; or the whole name read within 10 % edits
-            edits, alone = (short_edits, True) if short_edits else (1, score >= NAME_STRONG)
+            edits, alone = (short_edits, True) if short_edits is not None else (1, score >= NAME_STRONG)
         else:
             edits = read_edits(key, stream.text, hint)
             # the same at the edge of a line: letters cut off ("rbal Viagen Plus" + the panel below; "速瘦身胶囊"),

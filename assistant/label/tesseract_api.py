@@ -83,8 +83,11 @@ class TesserocrOCR(TesseractEngine):
             with self._lock:
                 if self._free.get((langs, psm)):
                     continue
-            with self._api(langs, psm):
-                loaded += 1
+            try:
+                with self._api(langs, psm):
+                    loaded += 1
+            except ConfigError:
+                continue  # a model that cannot load fails the check that needs it, with its message, not the start
         return loaded
 
     @staticmethod
