@@ -56,6 +56,10 @@ GLYPH_TARGET_PX = 56  # crops with taller glyphs are scaled down to this (Tesser
 CJK_JUNK_CONF = 60.0  # below this mean confidence a kor+eng read is junk: chi_sim, jpn and tha try the crop
 CONFIDENT_LINE = 80.0  # a model reading the crop this well ends the tries on it
 CONFIDENT_CJK_LINE = 65.0  # ... chi_sim / jpn
+# ... but the other CJK model still reads the crop unless this sure: chi_sim reads kana as simple Han glyphs with fair
+# confidence (スリムビューティー as "又 UAL 了 一 于 了 一", 67), which jpn reads at 90-93
+SURE_CJK_LINE = 80.0
+CJK_LINE_MODELS = ("chi_sim", "chi_tra", "jpn")
 
 Settle = Callable[[list[OcrPass]], bool]
 _JAMO = re.compile("[\u3131-\u318e]")  # Hangul compatibility letters written on their own
@@ -195,7 +199,7 @@ def _read_crop(ocr: Any, crop: Image.Image, first_model: str, models: dict[str, 
     for langs in dict.fromkeys(_models_for(first, models, hints, thai_suspected, label_cjk)):
         p = read(langs)
         out.append((langs, p))
-        if confident(p):
+        if confident(p) and (langs not in CJK_LINE_MODELS or mean_conf(p) >= SURE_CJK_LINE):
             break
     return out
 

@@ -508,3 +508,22 @@ def test_a_name_read_alone_with_a_letter_lost_inside_is_strong_and_a_near_miss_i
     index = NameIndex(ListSnapshot.from_rows(PRODUCTS, []))
     alone = [OcrPass("kor+eng", [OcrWord(t, 95.0, 0) for t in "Black Maca Energy".split()], region="lines")]
     assert not any(m.strength == "strong" for m in match_all(index, alone, []))
+
+
+def test_a_fair_chi_sim_read_of_a_kana_name_does_not_keep_jpn_from_reading_it():
+    # chi_sim reads kana as simple Han glyphs with fair confidence (スリムビューティー as "又 UAL 了 一 于 了 一", 67): clear
+    # enough to count as read, so jpn never saw the crop; below SURE_CJK_LINE the other CJK model reads it too
+    boxes = [LineBox(100, 100, 600, 160, 56.0, "dark", 9)]
+    script = {(0, "dark", "kor+eng"): ("AYLEa-TF4t-", 4.0), (0, "dark", "chi_sim"): ("又 UAL 了 一 于 了 一", 67.0),
+              (0, "dark", "jpn"): ("スリ ム ビ ュ ー テ ィ ー", 93.0)}
+    ocr = ScriptedLineOCR(script, boxes)
+    read = _scripted_read(ocr, boxes, Image.new("L", (700, 300), 255))
+    assert (0, "dark", "jpn") in ocr.asked
+    index = NameIndex(ListSnapshot.from_rows(JA_PRODUCTS, []))
+    product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
+    assert product and product[0].strength == "strong" and product[0].canonical == "スリムビューティー"
+    # a chi_sim read this sure ends the tries: a clear Chinese name costs no jpn read
+    ocr = ScriptedLineOCR({(0, "dark", "kor+eng"): ("AYLEa-TF4t-", 4.0), (0, "dark", "chi_sim"): ("极速 瘦身 胶囊", 88.0)},
+                          boxes)
+    _scripted_read(ocr, boxes, Image.new("L", (700, 300), 255))
+    assert [a[2] for a in ocr.asked] == ["kor+eng", "chi_sim"]
