@@ -42,6 +42,7 @@ from assistant.label.lines import LineBox, clean_line, find_lines
 from assistant.label.normalize import LATIN_FOLD, has_cjk, has_thai
 from assistant.label.ocr import OcrPass, OcrWord, join_words, mean_conf
 from assistant.label.tesseract import (
+    CJK_MODELS,
     THAI_LINE_CONF,
     kana_count,
     korean_lost_to_eng,
@@ -59,7 +60,6 @@ CONFIDENT_CJK_LINE = 65.0  # ... chi_sim / jpn
 # ... but the other CJK model still reads the crop unless this sure: chi_sim reads kana as simple Han glyphs with fair
 # confidence (スリムビューティー as "又 UAL 了 一 于 了 一", 67), which jpn reads at 90-93
 SURE_CJK_LINE = 80.0
-CJK_LINE_MODELS = ("chi_sim", "chi_tra", "jpn")
 
 Settle = Callable[[list[OcrPass]], bool]
 _JAMO = re.compile("[\u3131-\u318e]")  # Hangul compatibility letters written on their own
@@ -199,7 +199,7 @@ def _read_crop(ocr: Any, crop: Image.Image, first_model: str, models: dict[str, 
     for langs in dict.fromkeys(_models_for(first, models, hints, thai_suspected, label_cjk)):
         p = read(langs)
         out.append((langs, p))
-        if confident(p) and (langs not in CJK_LINE_MODELS or mean_conf(p) >= SURE_CJK_LINE):
+        if confident(p) and (langs not in CJK_MODELS or mean_conf(p) >= SURE_CJK_LINE):
             break
     return out
 

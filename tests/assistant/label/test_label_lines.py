@@ -478,6 +478,13 @@ def test_a_line_lying_over_two_rows_of_the_other_polarity_is_not_kept():
     assert beside in one_polarity_per_row([beside, *rows])
 
 
+def _names_the_kana_product(read) -> bool:
+    """The name reader's passes name スリムビューティー strongly."""
+    index = NameIndex(ListSnapshot.from_rows(JA_PRODUCTS, []))
+    product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
+    return bool(product) and product[0].strength == "strong" and product[0].canonical == "スリムビューティー"
+
+
 def test_a_kana_name_kor_eng_writes_with_a_lone_hangul_letter_goes_to_the_cjk_models():
     # スリムビュ read by kor+eng as "ㅅ Ly Ea" at 61: above the junk line, but a lone Hangul letter is no word of a name
     boxes = [LineBox(100, 100, 500, 160, 56.0, "dark", 6), LineBox(150, 200, 400, 260, 50.0, "dark", 3)]
@@ -486,9 +493,7 @@ def test_a_kana_name_kor_eng_writes_with_a_lone_hangul_letter_goes_to_the_cjk_mo
     ocr = ScriptedLineOCR(script, boxes)
     read = _scripted_read(ocr, boxes, Image.new("L", (600, 300), 255))
     assert (0, "dark", "jpn") in ocr.asked
-    index = NameIndex(ListSnapshot.from_rows(JA_PRODUCTS, []))
-    product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
-    assert product and product[0].strength == "strong" and product[0].canonical == "スリムビューティー"
+    assert _names_the_kana_product(read)
     # the same read without the lone letter is left to kor+eng (a plausible Latin read at 61 is not junk)
     ocr = ScriptedLineOCR({(0, "dark", "kor+eng"): ("Slim Ly Ea", 61.0), (1, "dark", "kor+eng"): ("Tir", 70.0)}, boxes)
     _scripted_read(ocr, boxes, Image.new("L", (600, 300), 255))
@@ -519,9 +524,7 @@ def test_a_fair_chi_sim_read_of_a_kana_name_does_not_keep_jpn_from_reading_it():
     ocr = ScriptedLineOCR(script, boxes)
     read = _scripted_read(ocr, boxes, Image.new("L", (700, 300), 255))
     assert (0, "dark", "jpn") in ocr.asked
-    index = NameIndex(ListSnapshot.from_rows(JA_PRODUCTS, []))
-    product = [m for m in match_all(index, read.passes, []) if m.kind == "product"]
-    assert product and product[0].strength == "strong" and product[0].canonical == "スリムビューティー"
+    assert _names_the_kana_product(read)
     # a chi_sim read this sure ends the tries: a clear Chinese name costs no jpn read
     ocr = ScriptedLineOCR({(0, "dark", "kor+eng"): ("AYLEa-TF4t-", 4.0), (0, "dark", "chi_sim"): ("极速 瘦身 胶囊", 88.0)},
                           boxes)
