@@ -163,12 +163,18 @@ def _group(comps: np.ndarray) -> list[list[int]]:
         return kept
     x0, y0 = comps[loose, 0].min(), comps[loose, 1].min()
     x1, y1 = (comps[loose, 0] + comps[loose, 2]).max(), (comps[loose, 1] + comps[loose, 3]).max()
-    near = [ids for ids in kept if len(ids) and comps[ids, 0].min() < x1 and (comps[ids, 0] + comps[ids, 2]).max() > x0
-            and comps[ids, 1].min() < y1 and (comps[ids, 1] + comps[ids, 3]).max() > y0
-            and _rows_spanned(comps, ids) < max(_rows_spanned(comps, loose), 1) * SIZE_BREAK]
-    again = sorted(loose + [i for ids in near for i in ids], key=lambda i: (int(comps[i, 0]), i))
-    near_ids = {id(ids) for ids in near}
-    return [ids for ids in kept if id(ids) not in near_ids] + _group_once(comps, again)
+    small = max(_rows_spanned(comps, loose), 1) * SIZE_BREAK
+    rest: list[list[int]] = []
+    again = list(loose)
+    for ids in kept:
+        c = comps[ids]
+        near = c[:, 0].min() < x1 and (c[:, 0] + c[:, 2]).max() > x0 and c[:, 1].min() < y1 \
+            and (c[:, 1] + c[:, 3]).max() > y0
+        if near and _rows_spanned(comps, ids) < small:
+            again += ids
+        else:
+            rest.append(ids)
+    return rest + _group_once(comps, sorted(again, key=lambda i: (int(comps[i, 0]), i)))
 
 
 def _group_once(comps: np.ndarray, order: list[int]) -> list[list[int]]:
@@ -193,8 +199,7 @@ def _group_once(comps: np.ndarray, order: list[int]) -> list[list[int]]:
             continue
         best["ids"].append(i)
         best["right"] = max(best["right"], x + w)
-        hs = sorted(int(comps[j, 3]) for j in best["ids"])
-        best["h"] = float(hs[(3 * len(hs)) // 4])  # tall glyphs set the line, small marks do not
+        best["h"] = _glyph_height(comps[best["ids"]])  # tall glyphs set the line, small marks do not
         # the row band follows the main glyphs only, so that a line does not swallow the one below it
         if h >= 0.6 * best["h"]:
             best["top"], best["bottom"] = min(best["top"], y), max(best["bottom"], y + h)
@@ -205,8 +210,7 @@ def _size_runs(comps: np.ndarray, ids: list[int]) -> list[list[int]]:
     """A grouped line cut where, after a word gap, the print changes size: the rows the runs on either side span
     differ SIZE_BREAK times or more (a large name, then a line of body text beside it on the same rows: スリムビュ |
     製造者: 株式会社…). The rows a run spans, not its components' heights: a Hangul syllable is several small pieces."""
-    hs = sorted(int(comps[i, 3]) for i in ids)
-    height = hs[(3 * len(hs)) // 4]  # the line's glyph height, as `_group_once` keeps it
+    height = _glyph_height(comps[ids])
     out: list[list[int]] = []
     start, right = 0, int(comps[ids[0], 0] + comps[ids[0], 2])
     for n in range(1, len(ids)):
@@ -219,6 +223,12 @@ def _size_runs(comps: np.ndarray, ids: list[int]) -> list[list[int]]:
         right = max(right, x + int(comps[ids[n], 2]))
     out.append(ids[start:])
     return out
+
+
+def _glyph_height(c: np.ndarray) -> float:
+    """A line's glyph height: the upper quartile of its components' heights."""
+    hs = np.sort(c[:, 3])
+    return float(hs[(3 * len(hs)) // 4])
 
 
 def _rows_spanned(comps: np.ndarray, ids: list[int]) -> int:
@@ -236,8 +246,7 @@ def _lines_of(mask: np.ndarray, polarity: str, scale: float, small: bool = False
     short: list[LineBox] = []
     for ids in _group(comps):
         c = comps[ids]
-        hs = np.sort(c[:, 3])
-        height = float(hs[(3 * len(hs)) // 4])
+        height = _glyph_height(c)
         main = c[c[:, 3] >= 0.5 * height]
         # barcode bars: every stroke much taller than wide, evenly tall
         if float(np.median(main[:, 3] / np.maximum(1, main[:, 2]))) > 5 and len(main) >= 8:
@@ -367,7 +376,8 @@ def find_lines(img: Image.Image | np.ndarray, max_side: int = 900, small: bool =
 
 
 def one_polarity_per_row(found: list[LineBox]) -> list[LineBox]:
-    """Rows found in both polarities, or lying over rows of the other polarity, kept once (see the comments)."""
+    """Each row once: of a row found in both polarities, the copy with the letters; a line lying over rows of the
+    other polarity, not at all."""
     # the same row seen in both polarities (counters and gaps of bold letters, a drop shadow): keep the one with
     # more glyphs, unless the other copy spans it and is as tall (the letters; the shadow or the counters are
     # pieces within them: "꿀잠 수면젤리" light on a band, its black shadow read only under 수면젤리)
@@ -375,12 +385,13 @@ def one_polarity_per_row(found: list[LineBox]) -> list[LineBox]:
     kept: list[LineBox] = []
     for b in found:
         rivals = [k for k in kept if _overlap(b, k) >= 0.5 and b.polarity != k.polarity]
-        across = [k for k in kept if b.polarity != k.polarity and _intersection(b, k) > 0]
-        if not rivals and len(across) >= 2 and sum(_intersection(b, k) for k in across) >= 0.5 * _area(b):
-            # lying mostly over several rows of the other polarity, each covering less than half of it: the band
-            # between two lines of light letters, cut in pieces by a specular stripe, as one tall "line" of dark
-            # pieces that outranked the name as the tallest line. Never kept: one line is not the letters of two rows
-            continue
+        if not rivals:
+            across = [k for k in kept if b.polarity != k.polarity and _intersection(b, k) > 0]
+            if len(across) >= 2 and sum(_intersection(b, k) for k in across) >= 0.5 * _area(b):
+                # lying mostly over several rows of the other polarity, each covering less than half of it: the band
+                # between two lines of light letters, cut in pieces by a specular stripe, as one tall "line" of dark
+                # pieces that outranked the name. Never kept: one line is not the letters of two rows
+                continue
         if rivals and all(_spans(b, k) and not _spans(k, b) for k in rivals):
             kept = [k for k in kept if all(k is not r for r in rivals)]
             rivals = []
